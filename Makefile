@@ -1,0 +1,75 @@
+# Two entry points for people: `make book` (build, `make serve` to view) and `make test`.
+# Every target sets up its own environment from the lock files.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+UV_VERSION := 0.13.9
+ENV_STAMP := $(VENV)/.portal-env
+NPM_STAMP := node_modules/.portal-npm
+VENDOR_STAMP := book/_assets/vendor/.portal-vendor
+PORT ?= 8000
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: env book serve test test-fast lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+# Python environment from the lock, with bytecode compiled (these machines set PYTHONDONTWRITEBYTECODE).
+$(ENV_STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	UV_COMPILE_BYTECODE=1 $(UV) pip sync --quiet --python $(PY) requirements.lock
+	UV_COMPILE_BYTECODE=1 $(UV) pip install --quiet --python $(PY) --no-deps -e .
+	touch $@
+
+# Browser assets (widget manager, require.js, MathJax, axe-core) from the npm lock.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) scripts/vendor_assets.py | $(ENV_STAMP)
+	$(PY) scripts/vendor_assets.py
+	touch $@
+
+env: $(ENV_STAMP) $(VENDOR_STAMP)
+
+# jupyter-cache keys on code cells only: drop the execution cache whenever src/ or the lock changes.
+book: env
+	@mkdir -p book/_build
+	@key=$$(cat requirements.lock $$(find src -type f -not -name '*.pyc' | sort) | sha256sum | cut -c1-16); \
+	if [ "$$(cat book/_build/.cache-key 2>/dev/null)" != "$$key" ]; then \
+	  rm -rf book/_build/.jupyter_cache; echo "$$key" > book/_build/.cache-key; \
+	  echo "Execution cache cleared (src/ or lock changed)."; fi
+	$(VENV)/bin/jupyter-book build book --all -W -n --keep-going
+	@echo "Site built in book/_build/html (make serve to view it)."
+
+serve: book
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory book/_build/html
+
+lint: env
+	$(VENV)/bin/ruff check src tests scripts benchmarks
+	$(VENV)/bin/ruff format --check src tests scripts benchmarks
+	$(VENV)/bin/mypy
+
+# Every test: lint and types, unit/property, CLI, notebooks (nbval), strict book build,
+# internal link check, browser tests in Chromium, and the benchmarks (measured, not asserted).
+test: env
+	bash scripts/ensure_chromium.sh
+	$(MAKE) --no-print-directory lint
+	$(VENV)/bin/pytest tests/unit
+	$(PY) scripts/convert_notebooks.py build/notebooks
+	$(VENV)/bin/pytest --nbval build/notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+	$(MAKE) --no-print-directory book
+	$(VENV)/bin/pytest tests/site
+	$(VENV)/bin/pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds --benchmark-sort=name
+
+bench: env
+	$(VENV)/bin/pytest benchmarks --benchmark-only
+
+clean:
+	rm -rf book/_build build book/_assets/vendor

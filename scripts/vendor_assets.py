@@ -1,0 +1,51 @@
+"""Copy the browser assets pinned in package-lock.json into book/_vendor (git-ignored).
+
+Pages then load require.js, the Jupyter widget manager and MathJax from the site itself, with
+no CDN. Run after ``npm ci`` (``make env`` does both).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = ROOT / "node_modules"
+DEST = ROOT / "book" / "_vendor"
+FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
+
+
+def copy(src: Path, dst: Path) -> None:
+    if not src.exists():
+        sys.exit(f"vendor_assets: {src} is missing; run `npm ci` first")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+    else:
+        shutil.copy2(src, dst)
+
+
+def main() -> None:
+    if (ROOT / "book" / "_static").exists():
+        sys.exit("vendor_assets: book/_static must not exist (Jupyter Book 1 would inject every script)")
+    if DEST.exists():
+        shutil.rmtree(DEST)
+    widgets = DEST / "widgets"
+    copy(NODE / "requirejs" / "require.js", widgets / "require.js")
+    copy(ROOT / "scripts" / "assets" / "widgets-paths.js", widgets / "widgets-paths.js")
+    manager = NODE / "@jupyter-widgets" / "html-manager" / "dist"
+    copy(manager / "embed-amd.js", widgets / "embed-amd.js")
+    for font in manager.iterdir():
+        if font.suffix in FONT_SUFFIXES:
+            copy(font, widgets / "embed-amd" / "dist" / font.name)
+    mathjax = NODE / "mathjax" / "es5"
+    copy(mathjax / "tex-mml-chtml.js", DEST / "mathjax" / "tex-mml-chtml.js")
+    copy(mathjax / "output" / "chtml" / "fonts", DEST / "mathjax" / "output" / "chtml" / "fonts")
+    copy(mathjax / "input" / "tex" / "extensions", DEST / "mathjax" / "input" / "tex" / "extensions")
+    total = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
+    print(f"vendor_assets: {total / 1e6:.1f} MB copied into {DEST.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Calculators and data for the social investment programmes portal."""

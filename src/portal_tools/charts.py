@@ -1,0 +1,78 @@
+"""Charts drawn from results (matplotlib, object-oriented API only: no pyplot state).
+
+Figures are returned as :class:`matplotlib.figure.Figure` and turned into PNG bytes without
+timestamps by :func:`png_bytes`, so built pages are reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+__all__ = ["PALETTE", "Chart", "cashflow_chart", "money_axis", "png_bytes"]
+
+# Colour-blind-safe palette (Okabe-Ito).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure with its alternative text (what the chart shows, for screen readers)."""
+
+    figure: Figure
+    alt: str
+
+
+def money_axis(ax: object, currency: str = "DKK") -> None:
+    """Format a y axis in thousands or millions of the currency."""
+
+    def fmt(value: float, _pos: int) -> str:
+        if abs(value) >= 1e6:
+            return f"{value / 1e6:.1f}m"
+        if abs(value) >= 1e3:
+            return f"{value / 1e3:.0f}k"
+        return f"{value:.0f}"
+
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))  # type: ignore[attr-defined]
+    ax.set_ylabel(currency)  # type: ignore[attr-defined]
+
+
+def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -> Figure:
+    """Bars of yearly costs (down) and savings (up) with the cumulative present value as a line.
+
+    ``table`` needs the columns ``year``, ``cost``, ``saving`` and ``cumulative_pv_net``.
+    """
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    years = table["year"].to_numpy()
+    ax.bar(years, table["saving"], color=PALETTE[2], label="Savings")
+    ax.bar(years, -table["cost"], color=PALETTE[3], label="Costs")
+    ax.plot(years, table["cumulative_pv_net"], color=PALETTE[0], marker="o", linewidth=2,
+            label="Cumulative present value")
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    crossing = np.flatnonzero(table["cumulative_pv_net"].to_numpy() >= 0)
+    if crossing.size and table["cumulative_pv_net"].iloc[-1] >= 0:
+        neg = np.flatnonzero(table["cumulative_pv_net"].to_numpy() < 0)
+        first = int(neg[-1] + 1) if neg.size else 0
+        ax.axvline(years[first], color=PALETTE[0], linestyle=":", linewidth=1)
+        ax.annotate("discounted payback", (years[first], 0), xytext=(4, 8),
+                    textcoords="offset points", fontsize=9, color=PALETTE[0])
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, currency)
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.set_title(title or "Yearly costs, savings and cumulative present value", fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """PNG of ``fig`` with no software or date metadata (reproducible bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,77 @@
+"""Command line: ``portal-tools run SCENARIO [--format json|csv|xlsx] [--output PATH]``.
+
+Exit status 0 on success, 2 for invalid input (one line on stderr per problem, nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from portal_tools.errors import InputError
+from portal_tools.registry import all_calculators
+from portal_tools.scenario import list_presets, load_preset, load_scenario
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal-tools",
+        description="Run the portal's calculators on scenario files (YAML or JSON).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario file or a shipped preset")
+    run.add_argument("scenario", help="path to a scenario file, or preset:NAME")
+    run.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    run.add_argument("--output", "-o", help="write here instead of standard output")
+    sub.add_parser("list", help="list calculators and shipped presets")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    source: str = args.scenario
+    try:
+        if source.startswith("preset:"):
+            scenario = load_preset(source.removeprefix("preset:"))
+        else:
+            scenario = load_scenario(source)
+        result = scenario.calculator.compute(scenario.inputs)
+    except InputError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    payload: bytes
+    if args.format == "json":
+        payload = result.to_json().encode()
+    elif args.format == "csv":
+        payload = result.to_csv().encode()
+    else:
+        if not args.output and sys.stdout.isatty():
+            print("error: --format xlsx writes binary data; give --output PATH", file=sys.stderr)
+            return 2
+        payload = result.to_xlsx()
+    if args.output:
+        Path(args.output).write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``portal-tools`` and ``python -m portal_tools``."""
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        for name, calc in all_calculators().items():
+            print(f"{name}\t{calc.summary}")
+        for preset in list_presets():
+            print(f"preset:{preset}")
+        return 0
+    return _run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

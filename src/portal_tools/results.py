@@ -1,0 +1,176 @@
+"""Calculator results and their export formats (JSON, CSV, Excel).
+
+A :class:`Result` holds a ``summary`` (JSON scalars, lists and mappings), named ``tables``
+(pandas DataFrames, usually one row per year) and display metadata. Export is deterministic:
+no timestamps, fixed zip dates in Excel files, and NaN or infinity are refused.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+__all__ = ["Metric", "Result", "flatten_summary", "format_value"]
+
+Kind = Literal["money", "rate", "ratio", "year", "count", "share", "text", "number"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How to show one summary value: a label and a kind that decides the number format."""
+
+    label: str
+    kind: Kind = "number"
+    help: str = ""
+
+
+def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> str:
+    """Human formatting: ``money`` as '1 234 567 DKK', ``rate`` and ``share`` as '3.5 %',
+    ``ratio`` as '1.25x', ``year`` as 'year 4'; ``None`` as 'none'."""
+    if value is None:
+        return "none"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {format_value(v, kind, currency)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v, kind, currency) for v in value) or "none"
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return f"{value:,.0f}".replace(",", " ") + f" {currency}"
+    if kind in ("rate", "share"):
+        return f"{value * 100:.1f} %".replace("-0.0 %", "0.0 %")
+    if kind == "ratio":
+        return f"{value:.2f}x"
+    if kind == "year":
+        return f"year {int(value)}"
+    if kind == "count":
+        return f"{value:,.1f}".replace(",", " ").removesuffix(".0")
+    return f"{value:,.4g}".replace(",", " ")
+
+
+def flatten_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested mappings to dotted keys and lists to comma-joined text (for CSV/Excel)."""
+    flat: dict[str, Any] = {}
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten_summary(value, f"{name}."))
+        elif isinstance(value, list | tuple):
+            flat[name] = ", ".join("" if v is None else str(v) for v in value)
+        else:
+            flat[name] = value
+    return flat
+
+
+def _check_finite(obj: Any, where: str) -> None:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        raise ValueError(f"result value {where} is {obj!r}; results must be finite")
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            _check_finite(v, f"{where}.{k}")
+    elif isinstance(obj, list | tuple):
+        for i, v in enumerate(obj):
+            _check_finite(v, f"{where}[{i}]")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    return value
+
+
+@dataclass
+class Result:
+    """The outcome of one calculator run."""
+
+    calculator: str
+    summary: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    currency: str = "DKK"
+
+    def __post_init__(self) -> None:
+        self.summary = _jsonable(self.summary)
+        _check_finite(self.summary, "summary")
+        for name, table in self.tables.items():
+            numeric = table.select_dtypes("number")
+            if not numeric.empty and not bool(numeric.map(math.isfinite).all().all()):
+                raise ValueError(f"table {name!r} holds NaN or infinity")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"calculator", "summary", "tables": {name: [row, ...]}, "notes"}``."""
+        return {
+            "calculator": self.calculator,
+            "summary": self.summary,
+            "tables": {
+                name: [_jsonable(r) for r in table.to_dict(orient="records")]
+                for name, table in self.tables.items()
+            },
+            "notes": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        """Indented JSON with sorted-free, stable key order; NaN is refused."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The summary as a two-column table (key, value), nested keys dotted."""
+        flat = flatten_summary(self.summary)
+        return pd.DataFrame({"key": list(flat), "value": [flat[k] for k in flat]})
+
+    def to_csv(self) -> str:
+        """The summary, then each table, as CSV sections headed ``# name``."""
+        parts = ["# summary\n" + self.summary_frame().to_csv(index=False, lineterminator="\n")]
+        for name, table in self.tables.items():
+            parts.append(f"# {name}\n" + table.to_csv(index=False, lineterminator="\n"))
+        return "\n".join(parts)
+
+    def to_xlsx(self) -> bytes:
+        """An Excel workbook: a ``summary`` sheet and one sheet per table, byte-for-byte stable."""
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            self.summary_frame().to_excel(writer, sheet_name="summary", index=False)
+            for name, table in self.tables.items():
+                table.to_excel(writer, sheet_name=name[:31], index=False)
+            book = writer.book
+            fixed = pd.Timestamp("2020-01-01").to_pydatetime()
+            book.properties.created = fixed
+            book.properties.modified = fixed
+            book.properties.creator = "portal_tools"
+            book.properties.lastModifiedBy = "portal_tools"
+        return _fix_zip_dates(buffer.getvalue())
+
+
+def _fix_zip_dates(data: bytes) -> bytes:
+    """Rewrite a zip archive with fixed member dates so identical content gives identical bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _strip_core_dates(payload)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, payload)
+    return out.getvalue()
+
+
+def _strip_core_dates(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                  rb"\g<1>2020-01-01T00:00:00Z\g<3>", xml)

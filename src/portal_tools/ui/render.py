@@ -1,0 +1,116 @@
+"""HTML for results and problems (pure functions; used in widgets and on static pages)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+from portal_tools.charts import Chart, png_bytes
+from portal_tools.errors import Problem
+from portal_tools.results import Result, format_value
+
+__all__ = ["Chart", "download_links", "problems_html", "result_html", "summary_html", "table_html"]
+
+
+def _data_uri(payload: bytes, mime: str) -> str:
+    return f"data:{mime};base64," + base64.b64encode(payload).decode("ascii")
+
+
+def summary_html(result: Result) -> str:
+    """The summary as a two-column table of labelled, formatted values."""
+    rows = []
+    for key, value in result.summary.items():
+        metric = result.metrics.get(key)
+        label = metric.label if metric else key.replace("_", " ")
+        kind = metric.kind if metric else "number"
+        title = f' title="{html.escape(metric.help)}"' if metric and metric.help else ""
+        rows.append(
+            f"<tr><th scope='row'{title}>{html.escape(label)}</th>"
+            f"<td>{html.escape(format_value(value, kind, result.currency))}</td></tr>"
+        )
+    return (
+        "<table class='portal-summary'><caption>Summary</caption>"
+        "<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
+    """A results table with thousands separators, year as an integer column."""
+    shown = table.head(max_rows)
+    head = "".join(f"<th scope='col' style='text-align:right'>{html.escape(str(c).replace('_', ' '))}</th>"
+                   for c in shown)
+    body = []
+    for _, row in shown.iterrows():
+        cells = []
+        for col, value in row.items():
+            if isinstance(value, float) and col != "discount_factor" and abs(value) >= 10:
+                text = f"{value:,.0f}".replace(",", " ")
+            elif isinstance(value, float):
+                text = f"{value:.4g}"
+            else:
+                text = str(value)
+            cells.append(f"<td style='white-space:nowrap;text-align:right'>{html.escape(text)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    more = f"<p>Showing {max_rows} of {len(table)} rows; download for all.</p>" if len(table) > max_rows else ""
+    return (
+        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' tabindex='0'>"
+        f"<table class='portal-table'><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
+    )
+
+
+def download_links(result: Result, stem: str) -> str:
+    """Links that download the result as CSV, Excel and JSON (data URIs: work with no kernel)."""
+    links = [
+        (f"{stem}.csv", _data_uri(result.to_csv().encode(), "text/csv"), "CSV"),
+        (
+            f"{stem}.xlsx",
+            _data_uri(result.to_xlsx(),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "Excel",
+        ),
+        (f"{stem}.json", _data_uri(result.to_json().encode(), "application/json"), "JSON"),
+    ]
+    items = " · ".join(
+        f"<a download='{name}' href='{uri}'>Download results as {label}</a>" for name, uri, label in links
+    )
+    return f"<p class='portal-downloads'>{items}</p>"
+
+
+def problems_html(problems: Sequence[Problem]) -> str:
+    """An alert box listing every input problem."""
+    if not problems:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(p.path)}</code>"
+        f"{' (' + html.escape(p.label) + ')' if p.label else ''}: "
+        f"{html.escape(p.detail())}</li>"
+        for p in problems
+    )
+    return (
+        "<div class='portal-problems' role='alert' style='border:2px solid #b00020;"
+        "padding:0.5em 1em;background:#fff4f4;color:#5a0010'>"
+        "<strong>Please fix these inputs; the results below are for the last valid inputs.</strong>"
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def result_html(result: Result, charts: Sequence[Chart] = (), stem: str = "results",
+                table: str | None = None) -> str:
+    """Everything a reader sees of a result: notes, summary, charts, the yearly table, downloads."""
+    parts = []
+    for note in result.notes:
+        parts.append(f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(note)}</p>")
+    parts.append(summary_html(result))
+    for chart in charts:
+        uri = _data_uri(png_bytes(chart.figure), "image/png")
+        parts.append(f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
+                     "style='max-width:100%;height:auto'/></figure>")
+    names = [table] if table else list(result.tables)
+    for name in names:
+        parts.append(table_html(result.tables[name], f"Table: {name.replace('_', ' ')}"))
+    parts.append(download_links(result, stem))
+    return "\n".join(parts)
