@@ -1,0 +1,825 @@
+"""Outcomes-contract payment mechanism (calculator ``payment``; Danish: *betalingsmodel*).
+
+An investor funds a provider's delivery cost year by year; the commissioner (the outcome payer)
+pays only for outcomes achieved, at the prices of a rate card. This module turns a rate card,
+expected achievement rates and the contract's caps and triggers into yearly outcome payments,
+the investor's cash flow and the commissioner's value for money.
+
+Semantics (contract years ``t = 1 .. years``, at most 30)
+-----------------------------------------------------------
+
+1. **Achievements.** Expected achievements of outcome ``o`` = ``cohort_size * rate[o]``
+   (fractional expected counts are fine: 60.5 means "on average 60.5 people").
+2. **Uncapped payment.** ``achievements[o] * price[o]``, paid in the outcome's payment year, or
+   spread over consecutive years from ``payment_year`` by the shares of ``payment_profile``
+   (shares sum to 1).
+3. **Threshold trigger** (``threshold``, as in Peterborough): an outcome whose achieved rate is
+   below its threshold pays nothing at all; at or above it, every achievement is paid.
+4. **Outcome cap** (``cap``): limits that outcome's total payment; the outcome's latest payments
+   are cut first.
+5. **Overall cap**: the lower of ``total_cap`` and ``per_person_cap * cohort_size``. The
+   per-person cap is applied on average over the cohort (the contract's total may not exceed the
+   cap times the number of participants); it is not tracked person by person. Payments are cut
+   latest year first; within a year every outcome is cut in the same proportion.
+6. **Return cap** (``return_cap``): the investor's cash flow in year ``t`` is
+   ``payments(t) - delivery_costs(t)``. If its net present value at the capped rate is
+   positive, payments are removed, latest first (within a year pro rata), until that NPV is zero.
+   For an investment in the usual shape (the investor pays first and is paid later, one sign
+   change), this is exactly "investor IRR at most the cap"; the amount removed is reported.
+7. **Measures.** Investor IRR (none where no rate exists), money multiple
+   ``total payments / total delivery costs`` and peak exposure (largest cumulative negative
+   position). With values: the commissioner's net present value
+   ``PV(value of achievements) - PV(payments)``; the value of an achievement accrues in the
+   outcome's payment year(s) and counts whether or not the payment was capped or triggered.
+   Discounting is :mod:`portal_tools.cashflow` (public rate unless ``discount_rate`` is given).
+
+Public API (for other models that reuse the mechanism)
+------------------------------------------------------
+
+- :class:`PaymentInputs`, :class:`OutcomeInputs`: the validated inputs (use
+  :func:`portal_tools.inputs.parse` or ``CALCULATOR.parse``).
+- :func:`contract_arrays` -> :class:`ContractArrays`: the inputs as NumPy arrays (prices, rates,
+  caps, thresholds, values, timing profile, delivery costs, overall cap), built once.
+- :func:`settle` ``(contract, rates=None)`` -> :class:`Settlement`: payments by outcome and year
+  after triggers, outcome caps, the overall cap and the return cap. ``rates`` has shape
+  ``(outcomes,)`` or ``(paths, outcomes)`` (achieved rates, 0-1); ``None`` uses the rate card's
+  expected rates. Every array of the settlement carries the same leading ``paths`` axis as
+  ``rates``: payments are ``(..., outcomes, years)``, yearly totals ``(..., years)``. Vectorised:
+  thousands of paths settle in one call.
+- :func:`investor_flows` ``(contract, yearly_payments)`` -> ``(..., years)`` cash flow of the
+  investor.
+- :func:`cut_latest_first` ``(flows, limit)``: the capping rule on the last axis.
+- :func:`compute` ``(inputs)`` -> :class:`~portal_tools.results.Result` (summary, tables, notes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+from pydantic import Field
+
+from portal_tools import cashflow
+from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.errors import InputError, Problem
+from portal_tools.inputs import Inputs, field
+from portal_tools.registry import Calculator, register
+from portal_tools.results import Metric, Result
+
+__all__ = [
+    "CALCULATOR",
+    "MAX_OUTCOMES",
+    "MAX_YEARS",
+    "ContractArrays",
+    "OutcomeInputs",
+    "PaymentInputs",
+    "Settlement",
+    "charts",
+    "compute",
+    "contract_arrays",
+    "cut_latest_first",
+    "investor_flows",
+    "settle",
+]
+
+MAX_YEARS = 30
+MAX_OUTCOMES = 50
+MAX_AMOUNT = 1e12
+PROFILE_TOLERANCE = 1e-6
+
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+Share = Annotated[float, Field(ge=0, le=1)]
+F64 = NDArray[np.float64]
+
+
+class OutcomeInputs(Inputs):
+    """One row of the rate card (Danish: *resultatmål* with its price)."""
+
+    name: str = field(
+        "Outcome",
+        label="Outcome",
+        help="Short name of the outcome (unique within the rate card).",
+        min_length=1,
+        max_length=60,
+    )
+    price: float = field(
+        10_000.0,
+        label="Price",
+        help="What the commissioner pays per achievement.",
+        unit="per achievement",
+        ge=0,
+        le=MAX_AMOUNT,
+        assumption=True,
+    )
+    rate: float = field(
+        0.5,
+        label="Expected rate",
+        help="Expected share of the cohort achieving the outcome (0.5 = half).",
+        unit="share of cohort",
+        ge=0,
+        le=1,
+        step=0.01,
+        assumption=True,
+    )
+    payment_year: int = field(
+        1,
+        label="Payment year",
+        help="Contract year in which the outcome is paid (the first year, with a profile).",
+        unit="contract year",
+        ge=1,
+        le=MAX_YEARS,
+    )
+    payment_profile: list[Share] = field(
+        label="Payment profile",
+        help="Optional: shares of the payment in consecutive years from the payment year "
+        "(e.g. 0.5, 0.5 pays half in each of two years); empty pays all in the payment year. "
+        "Shares sum to 1.",
+        unit="shares",
+        max_length=MAX_YEARS,
+        default_factory=list,
+    )
+    cap: float | None = field(
+        None,
+        label="Cap",
+        help="Optional maximum total paid for this outcome; empty means no cap.",
+        unit="total",
+        ge=0,
+        le=MAX_AMOUNT,
+    )
+    threshold: float | None = field(
+        None,
+        label="Trigger rate",
+        help="Optional minimum rate: below it the outcome pays nothing (a threshold trigger); "
+        "empty means every achievement pays.",
+        unit="share of cohort",
+        ge=0,
+        le=1,
+    )
+    value: float | None = field(
+        None,
+        label="Value",
+        help="Optional value or saving to the commissioner per achievement, for value for "
+        "money; empty means not valued.",
+        unit="per achievement",
+        ge=0,
+        le=MAX_AMOUNT,
+    )
+
+
+def _default_outcomes() -> list[OutcomeInputs]:
+    return [
+        OutcomeInputs(
+            name="Started job or education",
+            price=15_000,
+            rate=0.6,
+            payment_year=1,
+            payment_profile=[0.25, 0.4, 0.35],
+            value=0.0,
+        ),
+        OutcomeInputs(
+            name="Lasting job or education",
+            price=80_000,
+            rate=0.5,
+            payment_year=2,
+            payment_profile=[0.25, 0.4, 0.35],
+            value=150_000.0,
+        ),
+    ]
+
+
+class PaymentInputs(Inputs):
+    """A cohort, the provider's delivery costs, the rate card and the contract's caps."""
+
+    cohort_size: int = field(
+        120,
+        label="Cohort size",
+        help="Participants referred to the programme (the whole cohort is measured).",
+        unit="participants",
+        ge=1,
+        le=10_000_000,
+    )
+    years: int = field(
+        4,
+        label="Contract years",
+        help="Length of the contract in years, including the years in which outcomes are paid.",
+        unit="years",
+        ge=1,
+        le=MAX_YEARS,
+    )
+    delivery_costs: list[Amount] = field(
+        label="Delivery costs per year",
+        help="The provider's delivery cost in each contract year, funded by the investor, year 1 "
+        "first (comma-separated). Fewer amounts than years means no cost in the later years.",
+        unit="per year",
+        widget="amounts",
+        min_length=1,
+        max_length=MAX_YEARS,
+        assumption=True,
+        default_factory=lambda: [1_800_000.0, 1_800_000.0, 1_800_000.0],
+    )
+    outcomes: list[OutcomeInputs] = field(
+        label="Rate card",
+        help="One row per outcome: name, price per achievement, expected rate, when it is paid, "
+        "and optional cap, trigger rate and value.",
+        min_length=1,
+        max_length=MAX_OUTCOMES,
+        default_factory=_default_outcomes,
+    )
+    total_cap: float | None = field(
+        None,
+        label="Total cap",
+        help="Optional maximum of all outcome payments together; empty means none.",
+        unit="total",
+        ge=0,
+        le=MAX_AMOUNT,
+    )
+    per_person_cap: float | None = field(
+        None,
+        label="Cap per participant",
+        help="Optional maximum paid per participant on average: total payments may not exceed "
+        "this times the cohort size. Empty means none.",
+        unit="per participant",
+        ge=0,
+        le=MAX_AMOUNT,
+    )
+    return_cap: float | None = field(
+        None,
+        label="Return cap",
+        help="Optional maximum investor IRR (0.08 = 8 % a year); payments above it are removed, "
+        "latest first. Empty means none.",
+        unit="share per year",
+        ge=0,
+        le=1,
+    )
+    discount_rate: float | None = field(
+        None,
+        label="Discount rate",
+        help="Rate for the commissioner's present values (0.035 = 3.5 %); empty means the "
+        "Finance Ministry's public rate (3.5 % for years 0-35).",
+        unit="share per year",
+        ge=-0.5,
+        le=1,
+    )
+    currency: str = field(
+        "DKK", label="Currency", help="Label shown with amounts.", min_length=1, max_length=8
+    )
+
+    def cross_checks(self) -> list[Problem]:
+        """Costs fit the contract, outcome names are unique, payments fall inside the contract
+        and every payment profile sums to 1."""
+        problems: list[Problem] = []
+        if len(self.delivery_costs) > self.years:
+            problems.append(
+                Problem(
+                    "delivery_costs",
+                    f"{len(self.delivery_costs)} amounts",
+                    f"at most one amount per contract year ({self.years} years)",
+                    "Delivery costs per year",
+                )
+            )
+        seen: set[str] = set()
+        for i, outcome in enumerate(self.outcomes):
+            if outcome.name in seen:
+                problems.append(
+                    Problem(
+                        f"outcomes[{i}].name",
+                        outcome.name,
+                        "a name not used by another outcome",
+                        "Outcome",
+                    )
+                )
+            seen.add(outcome.name)
+            span = max(1, len(outcome.payment_profile))
+            last = outcome.payment_year + span - 1
+            if last > self.years:
+                where = "payment_year" if span == 1 else "payment_profile"
+                shown = outcome.payment_year if span == 1 else outcome.payment_profile
+                problems.append(
+                    Problem(
+                        f"outcomes[{i}].{where}",
+                        shown,
+                        f"payments within the contract's {self.years} years (this outcome would be "
+                        f"paid until year {last})",
+                        "Payment year" if span == 1 else "Payment profile",
+                    )
+                )
+            if (
+                outcome.payment_profile
+                and abs(sum(outcome.payment_profile) - 1) > PROFILE_TOLERANCE
+            ):
+                problems.append(
+                    Problem(
+                        f"outcomes[{i}].payment_profile",
+                        outcome.payment_profile,
+                        f"shares that sum to 1 (these sum to {sum(outcome.payment_profile):g})",
+                        "Payment profile",
+                    )
+                )
+        return problems
+
+
+@dataclass(frozen=True)
+class ContractArrays:
+    """The contract as arrays (``O`` outcomes, ``T`` years); ``inf`` means no cap."""
+
+    names: tuple[str, ...]
+    cohort: float
+    price: F64
+    """(O,) price per achievement."""
+    rate: F64
+    """(O,) expected rate."""
+    cap: F64
+    """(O,) cap per outcome, ``inf`` without one."""
+    threshold: F64
+    """(O,) trigger rate, 0 without one."""
+    value: F64
+    """(O,) value per achievement, 0 without one."""
+    valued: NDArray[np.bool_]
+    """(O,) whether the outcome has a value."""
+    profile: F64
+    """(O, T) share of each outcome's payment falling in each year (rows sum to 1)."""
+    costs: F64
+    """(T,) delivery cost per year."""
+    overall_cap: float
+    """min(total_cap, per_person_cap * cohort), ``inf`` without either."""
+    return_cap: float | None
+    discount_rate: float | None
+
+    @property
+    def years(self) -> int:
+        """Number of contract years ``T``."""
+        return int(self.costs.size)
+
+
+def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
+    """Turn validated inputs into arrays (timing profile: ``profile[o, t]`` is the share of
+    outcome ``o``'s payment in contract year ``t + 1``)."""
+    n_out, n_years = len(inputs.outcomes), inputs.years
+    profile = np.zeros((n_out, n_years))
+    for o, outcome in enumerate(inputs.outcomes):
+        shares = np.asarray(outcome.payment_profile or [1.0], dtype=float)
+        start = outcome.payment_year - 1
+        profile[o, start : start + shares.size] = shares / shares.sum() if shares.sum() > 0 else 0
+    costs = np.zeros(n_years)
+    costs[: len(inputs.delivery_costs)] = inputs.delivery_costs
+    limits = [math.inf]
+    if inputs.total_cap is not None:
+        limits.append(inputs.total_cap)
+    if inputs.per_person_cap is not None:
+        limits.append(inputs.per_person_cap * inputs.cohort_size)
+    return ContractArrays(
+        names=tuple(o.name for o in inputs.outcomes),
+        cohort=float(inputs.cohort_size),
+        price=np.array([o.price for o in inputs.outcomes], dtype=float),
+        rate=np.array([o.rate for o in inputs.outcomes], dtype=float),
+        cap=np.array([math.inf if o.cap is None else o.cap for o in inputs.outcomes]),
+        threshold=np.array([0.0 if o.threshold is None else o.threshold for o in inputs.outcomes]),
+        value=np.array([0.0 if o.value is None else o.value for o in inputs.outcomes]),
+        valued=np.array([o.value is not None for o in inputs.outcomes]),
+        profile=profile,
+        costs=costs,
+        overall_cap=min(limits),
+        return_cap=inputs.return_cap,
+        discount_rate=inputs.discount_rate,
+    )
+
+
+def cut_latest_first(flows: ArrayLike, limit: ArrayLike) -> F64:
+    """Cut non-negative ``flows`` (last axis = years) so their sum is at most ``limit``,
+    removing the latest amounts first.
+
+    With ``E = max(sum(flows) - limit, 0)`` and ``later(t) = sum_{s > t} flows(s)``, the amount
+    removed in year ``t`` is ``clip(E - later(t), 0, flows(t))``. ``limit`` broadcasts over the
+    leading axes; ``inf`` leaves the flows unchanged.
+    """
+    arr = np.asarray(flows, dtype=float)
+    total = arr.sum(axis=-1)
+    excess = np.maximum(total - np.asarray(limit, dtype=float), 0.0)
+    later = total[..., None] - np.cumsum(arr, axis=-1)
+    removed = np.clip(excess[..., None] - later, 0.0, arr)
+    return np.asarray(arr - removed)
+
+
+def _scale_years(payments: F64, old_totals: F64, new_totals: F64) -> F64:
+    """Scale each year's outcome payments (``(..., O, T)``) from old to new year totals."""
+    ratio = np.divide(new_totals, old_totals, out=np.ones_like(old_totals), where=old_totals > 0)
+    return np.asarray(payments * ratio[..., None, :])
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Payments after each rule; leading axes follow the ``rates`` given to :func:`settle`."""
+
+    rates: F64
+    """(..., O) achieved rates."""
+    achievements: F64
+    """(..., O) expected achievements ``cohort * rate``."""
+    uncapped: F64
+    """(..., O, T) ``achievements * price * profile`` before any rule."""
+    triggered: NDArray[np.bool_]
+    """(..., O) whether the outcome met its trigger rate."""
+    after_triggers: F64
+    after_outcome_caps: F64
+    after_overall_cap: F64
+    payments: F64
+    """(..., O, T) final payments, after the return cap."""
+
+    @property
+    def yearly(self) -> F64:
+        """(..., T) total outcome payments per year."""
+        return np.asarray(self.payments.sum(axis=-2))
+
+    @property
+    def by_outcome(self) -> F64:
+        """(..., O) total payment per outcome."""
+        return np.asarray(self.payments.sum(axis=-1))
+
+    @property
+    def removed_by_triggers(self) -> F64:
+        """(...,) payment lost because outcomes missed their trigger rate."""
+        return np.asarray((self.uncapped - self.after_triggers).sum(axis=(-2, -1)))
+
+    @property
+    def removed_by_outcome_caps(self) -> F64:
+        """(...,) amount removed by outcome caps."""
+        return np.asarray((self.after_triggers - self.after_outcome_caps).sum(axis=(-2, -1)))
+
+    @property
+    def removed_by_overall_cap(self) -> F64:
+        """(...,) amount removed by the total and per-person caps."""
+        return np.asarray((self.after_outcome_caps - self.after_overall_cap).sum(axis=(-2, -1)))
+
+    @property
+    def removed_by_return_cap(self) -> F64:
+        """(...,) amount removed by the return cap."""
+        return np.asarray((self.after_overall_cap - self.payments).sum(axis=(-2, -1)))
+
+
+def investor_flows(contract: ContractArrays, yearly_payments: ArrayLike) -> F64:
+    """Investor cash flow per year: ``payments(t) - delivery_costs(t)``, shape ``(..., T)``."""
+    return np.asarray(np.asarray(yearly_payments, dtype=float) - contract.costs)
+
+
+def _apply_return_cap(contract: ContractArrays, payments: F64) -> F64:
+    """Remove payments latest first until the investor NPV at the capped rate is at most zero.
+
+    With ``d(t) = (1 + cap) ** -(t - 1)``: excess ``E = max(sum_t d(t) (P(t) - C(t)), 0)``;
+    the discounted yearly payments ``d(t) P(t)`` are cut latest first by ``E`` and turned back
+    into nominal amounts.
+    """
+    if contract.return_cap is None:
+        return payments
+    d = cashflow.flat_discount_factors(contract.years, contract.return_cap)
+    yearly = payments.sum(axis=-2)
+    excess = np.maximum((investor_flows(contract, yearly) * d).sum(axis=-1), 0.0)
+    pv_yearly = yearly * d
+    kept = cut_latest_first(pv_yearly, pv_yearly.sum(axis=-1) - excess) / d
+    return _scale_years(payments, yearly, np.minimum(kept, yearly))
+
+
+def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settlement:
+    """Payments by outcome and year for achieved ``rates`` (shape ``(O,)`` or ``(P, O)``).
+
+    Order of the rules: trigger (``rate >= threshold``), outcome caps, overall cap, return cap
+    (see the module docstring). ``rates=None`` uses the expected rates of the rate card.
+    """
+    r = contract.rate if rates is None else np.asarray(rates, dtype=float)
+    if r.shape[-1:] != contract.price.shape or not np.all(np.isfinite(r)):
+        raise InputError.single(
+            "rates",
+            f"array of shape {r.shape}",
+            f"finite shares of shape (..., {contract.price.size})",
+        )
+    if np.any((r < 0) | (r > 1)):
+        raise InputError.single("rates", "values outside 0-1", "shares from 0 to 1")
+    achievements = contract.cohort * r
+    uncapped = (achievements * contract.price)[..., None] * contract.profile
+    triggered = r >= contract.threshold - 1e-12
+    after_triggers = uncapped * triggered[..., None]
+    after_outcome_caps = cut_latest_first(after_triggers, contract.cap)
+    yearly = after_outcome_caps.sum(axis=-2)
+    capped_yearly = cut_latest_first(yearly, contract.overall_cap)
+    after_overall_cap = _scale_years(after_outcome_caps, yearly, capped_yearly)
+    payments = _apply_return_cap(contract, after_overall_cap)
+    return Settlement(
+        r,
+        achievements,
+        uncapped,
+        triggered,
+        after_triggers,
+        after_outcome_caps,
+        after_overall_cap,
+        payments,
+    )
+
+
+METRICS = {
+    "total_outcome_payments": Metric(
+        "Total outcome payments", "money", "what the commissioner pays after all caps"
+    ),
+    "total_outcome_payments_pv": Metric("Outcome payments, present value", "money"),
+    "outcome_payments_by_outcome": Metric("Payments by outcome", "money"),
+    "uncapped_outcome_payments": Metric("Payments before triggers and caps", "money"),
+    "capped_amount": Metric("Removed by caps (all kinds)", "money"),
+    "removed_by_triggers": Metric("Not paid: trigger rate missed", "money"),
+    "removed_by_outcome_caps": Metric("Removed by outcome caps", "money"),
+    "removed_by_overall_cap": Metric("Removed by total / per-person cap", "money"),
+    "removed_by_return_cap": Metric("Removed by the return cap", "money"),
+    "total_delivery_costs": Metric("Delivery costs (investor funds)", "money"),
+    "investor_net": Metric("Investor surplus (nominal)", "money", "payments minus costs"),
+    "investor_irr": Metric(
+        "Investor IRR",
+        "rate",
+        "the yearly rate at which the investor's flows have zero NPV; none if no rate exists",
+    ),
+    "investor_moic": Metric("Money multiple", "ratio", "total payments / total delivery costs"),
+    "peak_investor_exposure": Metric(
+        "Peak investor exposure", "money", "largest cumulative negative position"
+    ),
+    "investor_payback_year": Metric("Investor payback year", "year"),
+    "total_achievements": Metric("Expected achievements (all outcomes)", "count"),
+    "cost_per_achievement": Metric("Payment per achievement", "money"),
+    "commissioner_value_pv": Metric("Value of achievements, present value", "money"),
+    "commissioner_net_value_pv": Metric(
+        "Commissioner's net present value", "money", "PV of values minus PV of payments"
+    ),
+    "discount_rate": Metric("Discount rate used", "text"),
+}
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``; ``None`` when the denominator is zero or the ratio is too
+    large to represent (a vanishing denominator)."""
+    if denominator <= 0:
+        return None
+    ratio = numerator / denominator
+    return ratio if math.isfinite(ratio) else None
+
+
+def _rate_label(rate: float | None) -> str:
+    if rate is None:
+        return "public rate: 3.5 % (years 0-35)"
+    return f"flat rate: {rate * 100:.2f} %"
+
+
+def _tables(
+    inputs: PaymentInputs, contract: ContractArrays, s: Settlement, factors: F64
+) -> dict[str, pd.DataFrame]:
+    years = np.arange(1, contract.years + 1)
+    flows = investor_flows(contract, s.yearly)
+    value_yearly = ((s.achievements * contract.value)[:, None] * contract.profile).sum(axis=0)
+    yearly = pd.DataFrame(
+        {
+            "year": years,
+            "delivery_cost": contract.costs,
+            "outcome_payments": s.yearly,
+            "investor_flow": flows,
+            "investor_cumulative": np.cumsum(flows),
+            "commissioner_value": value_yearly,
+            "discount_factor": factors,
+            "pv_outcome_payments": s.yearly * factors,
+            "pv_commissioner_value": value_yearly * factors,
+        }
+    )
+    by_year = pd.DataFrame({"year": years})
+    for o, name in enumerate(contract.names):
+        by_year[name] = s.payments[o]
+    per_achievement = [
+        _ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
+    ]
+    outcomes = pd.DataFrame(
+        {
+            "outcome": list(contract.names),
+            "price": contract.price,
+            "rate": contract.rate,
+            "achievements": s.achievements,
+            "triggered": s.triggered,
+            "uncapped": s.uncapped.sum(axis=-1),
+            "paid": s.by_outcome,
+            "removed": s.uncapped.sum(axis=-1) - s.by_outcome,
+            "paid_per_achievement": pd.Series(per_achievement, dtype=object),
+            "value": pd.Series([o.value for o in inputs.outcomes], dtype=object),
+        }
+    )
+    return {"yearly": yearly, "payments_by_outcome": by_year, "outcomes": outcomes}
+
+
+def compute(inputs: PaymentInputs) -> Result:
+    """Settle the rate card at its expected rates and report the summary and yearly tables.
+
+    Summary keys: ``total_outcome_payments``, ``total_outcome_payments_pv``,
+    ``outcome_payments_by_outcome`` (name -> amount), ``capped_amount`` (removed by outcome,
+    overall and return caps; missed triggers are reported apart), ``investor_irr``,
+    ``investor_moic`` (total payments / total delivery costs), ``peak_investor_exposure``,
+    ``commissioner_net_value_pv`` (``None`` when no outcome has a value) and more (see ``METRICS``).
+    """
+    contract = contract_arrays(inputs)
+    s = settle(contract)
+    factors = cashflow.discount_factors(contract.years, contract.discount_rate)
+    flows = investor_flows(contract, s.yearly)
+    total = float(s.payments.sum())
+    costs = float(contract.costs.sum())
+    achievements = float(s.achievements.sum())
+    value_yearly = ((s.achievements * contract.value)[:, None] * contract.profile).sum(axis=0)
+    any_value = bool(contract.valued.any())
+    value_pv = float(np.dot(value_yearly, factors)) if any_value else None
+    payments_pv = float(np.dot(s.yearly, factors))
+    removed = {
+        "removed_by_triggers": float(s.removed_by_triggers),
+        "removed_by_outcome_caps": float(s.removed_by_outcome_caps),
+        "removed_by_overall_cap": float(s.removed_by_overall_cap),
+        "removed_by_return_cap": float(s.removed_by_return_cap),
+    }
+    irr_rates = cashflow.irr_all(flows)
+    summary = {
+        "total_outcome_payments": total,
+        "total_outcome_payments_pv": payments_pv,
+        "outcome_payments_by_outcome": dict(
+            zip(contract.names, map(float, s.by_outcome), strict=True)
+        ),
+        "uncapped_outcome_payments": float(s.uncapped.sum()),
+        "capped_amount": removed["removed_by_outcome_caps"]
+        + removed["removed_by_overall_cap"]
+        + removed["removed_by_return_cap"],
+        **removed,
+        "total_delivery_costs": costs,
+        "investor_net": float(flows.sum()),
+        "investor_irr": cashflow.irr(flows),
+        "investor_moic": _ratio(total, costs),
+        "peak_investor_exposure": cashflow.peak_exposure(flows),
+        "investor_payback_year": cashflow.payback_year(flows),
+        "total_achievements": achievements,
+        "cost_per_achievement": _ratio(total, achievements),
+        "commissioner_value_pv": value_pv,
+        "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
+        "discount_rate": _rate_label(contract.discount_rate),
+    }
+    notes = _notes(inputs, contract, s, irr_rates)
+    return Result(
+        "payment", summary, _tables(inputs, contract, s, factors), METRICS, notes, inputs.currency
+    )
+
+
+def _notes(
+    inputs: PaymentInputs, contract: ContractArrays, s: Settlement, irr_rates: list[float]
+) -> list[str]:
+    notes: list[str] = []
+    missed = [n for n, t in zip(contract.names, s.triggered, strict=True) if not t]
+    if missed:
+        notes.append("Trigger rate not reached, so nothing is paid for: " + ", ".join(missed) + ".")
+    if len(irr_rates) > 1:
+        shown = ", ".join(f"{r * 100:.1f} %" for r in irr_rates)
+        notes.append(
+            f"The investor's cash flow changes sign more than once and has "
+            f"{len(irr_rates)} internal rates ({shown}); the one closest to zero is shown."
+        )
+    if contract.valued.any() and not contract.valued.all():
+        unvalued = [n for n, v in zip(contract.names, contract.valued, strict=True) if not v]
+        notes.append(
+            "Outcomes without a value count as worth 0 to the commissioner: "
+            + ", ".join(unvalued)
+            + "."
+        )
+    if float(contract.costs.sum()) == 0:
+        notes.append(
+            "No delivery costs: the investor puts in nothing, so IRR and money multiple "
+            "do not exist."
+        )
+    if inputs.return_cap is not None and float(s.removed_by_return_cap) > 0:
+        notes.append(
+            f"The return cap of {inputs.return_cap * 100:.1f} % binds: later payments "
+            "were reduced until the investor's IRR equals it."
+        )
+    return notes
+
+
+def _payments_chart(result: Result) -> Figure:
+    table = result.tables["payments_by_outcome"]
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    years = table["year"].to_numpy()
+    bottom = np.zeros(years.size)
+    for i, name in enumerate(c for c in table.columns if c != "year"):
+        values = table[name].to_numpy(dtype=float)
+        ax.bar(years, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name)
+        bottom += values
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, result.currency)
+    if table.shape[1] <= 9:
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_title("Outcome payments by outcome and year", fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def _investor_chart(result: Result) -> Figure:
+    table = result.tables["yearly"]
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    years = table["year"].to_numpy()
+    ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
+    ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
+    ax.plot(
+        years,
+        table["investor_cumulative"],
+        color=PALETTE[0],
+        marker="o",
+        linewidth=2,
+        label="Cumulative position",
+    )
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, result.currency)
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.set_title("Investor's yearly flows and cumulative position", fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def _commissioner_chart(result: Result) -> Figure:
+    table = result.tables["yearly"]
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    years = table["year"].to_numpy()
+    ax.plot(
+        years,
+        np.cumsum(table["pv_outcome_payments"]),
+        color=PALETTE[3],
+        marker="o",
+        linewidth=2,
+        label="Payments (cumulative, present value)",
+    )
+    ax.plot(
+        years,
+        np.cumsum(table["pv_commissioner_value"]),
+        color=PALETTE[2],
+        marker="s",
+        linewidth=2,
+        label="Value of achievements (cumulative, present value)",
+    )
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, result.currency)
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.set_title("Commissioner: payments against value", fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def _money(x: float | None, currency: str) -> str:
+    return "none" if x is None else f"{x:,.0f}".replace(",", " ") + f" {currency}"
+
+
+def charts(result: Result) -> list[Chart]:
+    """Three figures: payments by outcome and year, the investor's cumulative position, and the
+    commissioner's payments against value (the last only when outcomes have values)."""
+    s, cur = result.summary, result.currency
+    table = result.tables["yearly"]
+    n_years = len(table)
+    peak_year = int(table["year"].iloc[int(np.argmin(table["investor_cumulative"]))])
+    out = [
+        Chart(
+            _payments_chart(result),
+            f"Stacked bar chart of outcome payments in each of {n_years} contract years, one "
+            f"colour per outcome; {_money(s['total_outcome_payments'], cur)} in total.",
+        ),
+        Chart(
+            _investor_chart(result),
+            f"Bar chart of the investor's yearly delivery costs (below zero) and outcome "
+            f"payments (above zero) with a line for the cumulative position, lowest at "
+            f"{_money(-s['peak_investor_exposure'], cur)} in year {peak_year} and ending at "
+            f"{_money(s['investor_net'], cur)}.",
+        ),
+    ]
+    if s["commissioner_value_pv"] is not None:
+        out.append(
+            Chart(
+                _commissioner_chart(result),
+                f"Line chart of the commissioner's cumulative payments and cumulative value of "
+                f"achievements, both in present value: payments reach "
+                f"{_money(s['total_outcome_payments_pv'], cur)} and value reaches "
+                f"{_money(s['commissioner_value_pv'], cur)}.",
+            )
+        )
+    return out
+
+
+CALCULATOR = register(
+    Calculator(
+        name="payment",
+        title="Outcomes contract payment mechanism",
+        summary="Outcome payments under a rate card with triggers and caps, the investor's "
+        "return and the commissioner's value for money.",
+        inputs=PaymentInputs,
+        compute=compute,
+        page="tools/payment",
+        charts=charts,
+    )
+)
