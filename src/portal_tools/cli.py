@@ -1,6 +1,8 @@
 """Command line: ``portal-tools run SCENARIO [--format json|csv|xlsx] [--output PATH]``.
 
-Exit status 0 on success, 2 for invalid input (one line on stderr per problem, nothing written).
+Also ``portal-tools list`` (calculators and presets) and ``portal-tools schema NAME`` (the JSON
+Schema of a scenario file for calculator NAME). Exit status 0 on success, 2 for invalid input
+(one line on stderr per problem, nothing written).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portal_tools.errors import InputError
-from portal_tools.registry import all_calculators
+from portal_tools.registry import all_calculators, get
 from portal_tools.scenario import list_presets, load_preset, load_scenario
 
 __all__ = ["main"]
@@ -28,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
     run.add_argument("--output", "-o", help="write here instead of standard output")
     sub.add_parser("list", help="list calculators and shipped presets")
+    schema = sub.add_parser("schema", help="print the JSON Schema of a calculator's scenario file")
+    schema.add_argument("calculator", help="calculator name (see 'list')")
     return parser
 
 
@@ -54,7 +58,11 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         payload = result.to_xlsx()
     if args.output:
-        Path(args.output).write_bytes(payload)
+        try:
+            Path(args.output).write_bytes(payload)
+        except OSError as exc:
+            print(f"error: --output {args.output}: cannot write ({exc.strerror})", file=sys.stderr)
+            return 2
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
@@ -69,6 +77,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}\t{calc.summary}")
         for preset in list_presets():
             print(f"preset:{preset}")
+        return 0
+    if args.command == "schema":
+        from portal_tools.schema import json_schema_text
+
+        try:
+            calculator = get(args.calculator)
+        except InputError as err:
+            for problem in err.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return 2
+        sys.stdout.write(json_schema_text(calculator))
         return 0
     return _run(args)
 

@@ -214,7 +214,7 @@ class PaymentInputs(Inputs):
     delivery_costs: list[Amount] = field(
         label="Delivery costs per year",
         help="The provider's delivery cost in each contract year, funded by the investor, year 1 "
-        "first (comma-separated). Fewer amounts than years means no cost in the later years.",
+        "first. Fewer amounts than years means no cost in the later years.",
         unit="per year",
         widget="amounts",
         min_length=1,
