@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Metric", "Result", "flatten_summary", "format_value"]
@@ -106,7 +107,7 @@ class Result:
         _check_finite(self.summary, "summary")
         for name, table in self.tables.items():
             numeric = table.select_dtypes("number")
-            if not numeric.empty and not bool(numeric.map(math.isfinite).all().all()):
+            if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
                 raise ValueError(f"table {name!r} holds NaN or infinity")
 
     def to_dict(self) -> dict[str, Any]:

@@ -45,7 +45,9 @@ Public API (for other models that reuse the mechanism)
   ``(outcomes,)`` or ``(paths, outcomes)`` (achieved rates, 0-1); ``None`` uses the rate card's
   expected rates. Every array of the settlement carries the same leading ``paths`` axis as
   ``rates``: payments are ``(..., outcomes, years)``, yearly totals ``(..., years)``. Vectorised:
-  thousands of paths settle in one call.
+  thousands of paths settle in one call (10 000 paths x 20 outcomes x 30 years take about a
+  quarter of a second; the settlement keeps five such arrays, about 48 MB each at that size, so
+  settle very many paths in chunks).
 - :func:`investor_flows` ``(contract, yearly_payments)`` -> ``(..., years)`` cash flow of the
   investor.
 - :func:`cut_latest_first` ``(flows, limit)``: the capping rule on the last axis.
@@ -398,8 +400,11 @@ def cut_latest_first(flows: ArrayLike, limit: ArrayLike) -> F64:
     leading axes; ``inf`` leaves the flows unchanged.
     """
     arr = np.asarray(flows, dtype=float)
+    lim = np.asarray(limit, dtype=float)
+    if np.all(np.isposinf(lim)):
+        return arr
     total = arr.sum(axis=-1)
-    excess = np.maximum(total - np.asarray(limit, dtype=float), 0.0)
+    excess = np.maximum(total - lim, 0.0)
     later = total[..., None] - np.cumsum(arr, axis=-1)
     removed = np.clip(excess[..., None] - later, 0.0, arr)
     return np.asarray(arr - removed)
@@ -586,9 +591,9 @@ def _tables(
             "pv_commissioner_value": value_yearly * factors,
         }
     )
-    by_year = pd.DataFrame({"year": years})
-    for o, name in enumerate(contract.names):
-        by_year[name] = s.payments[o]
+    by_year = pd.DataFrame(
+        {"year": years, **{name: s.payments[o] for o, name in enumerate(contract.names)}}
+    )
     per_achievement = [
         _ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
     ]
@@ -649,7 +654,8 @@ def compute(inputs: PaymentInputs) -> Result:
         **removed,
         "total_delivery_costs": costs,
         "investor_net": float(flows.sum()),
-        "investor_irr": cashflow.irr(flows),
+        # cashflow.irr's rule (the rate closest to zero), reusing the rates computed above
+        "investor_irr": min(irr_rates, key=abs) if irr_rates else None,
         "investor_moic": _ratio(total, costs),
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "investor_payback_year": cashflow.payback_year(flows),
