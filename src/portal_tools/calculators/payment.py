@@ -51,12 +51,15 @@ Public API (for other models that reuse the mechanism)
 - :func:`investor_flows` ``(contract, yearly_payments)`` -> ``(..., years)`` cash flow of the
   investor.
 - :func:`cut_latest_first` ``(flows, limit)``: the capping rule on the last axis.
+- :func:`rate_sensitivity` ``(inputs, factors)``: investor results when every expected rate is
+  scaled by each factor (a what-if table).
 - :func:`compute` ``(inputs)`` -> :class:`~portal_tools.results.Result` (summary, tables, notes).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -86,6 +89,7 @@ __all__ = [
     "contract_arrays",
     "cut_latest_first",
     "investor_flows",
+    "rate_sensitivity",
     "settle",
 ]
 
@@ -520,6 +524,40 @@ def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settleme
         after_outcome_caps,
         after_overall_cap,
         payments,
+    )
+
+
+def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.DataFrame:
+    """The contract settled with every expected rate multiplied by each factor (at most 1).
+
+    A factor of 1 is the expected case, 0.5 means every outcome is achieved half as often.
+    One row per factor: the achieved share of expectations, total outcome payments, the
+    investor's surplus, money multiple, IRR (``None`` where no rate exists) and peak exposure.
+    The settlement is vectorised over the factors (see :func:`settle`).
+    """
+    f = np.asarray(factors, dtype=float)
+    bad = [i for i, x in enumerate(f.tolist()) if not (math.isfinite(x) and 0 <= x <= 10)]
+    if f.ndim != 1 or f.size == 0 or bad:
+        i = bad[0] if bad else 0
+        raise InputError.single(
+            f"factors[{i}]" if bad else "factors",
+            list(np.atleast_1d(f)),
+            "a non-empty list of factors from 0 to 10",
+        )
+    contract = contract_arrays(inputs)
+    s = settle(contract, np.minimum(contract.rate[None, :] * f[:, None], 1.0))
+    flows = investor_flows(contract, s.yearly)
+    costs = float(contract.costs.sum())
+    totals = s.payments.sum(axis=(-2, -1))
+    return pd.DataFrame(
+        {
+            "factor": f,
+            "total_outcome_payments": totals,
+            "investor_net": flows.sum(axis=-1),
+            "investor_moic": pd.Series([_ratio(float(t), costs) for t in totals], dtype=object),
+            "investor_irr": pd.Series([cashflow.irr(row) for row in flows], dtype=object),
+            "peak_investor_exposure": [cashflow.peak_exposure(row) for row in flows],
+        }
     )
 
 
