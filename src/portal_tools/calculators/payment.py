@@ -61,7 +61,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -284,7 +284,7 @@ class PaymentInputs(Inputs):
                 Problem(
                     "delivery_costs",
                     f"{len(self.delivery_costs)} amounts",
-                    f"at most one amount per contract year ({self.years} years)",
+                    f"at most one amount per contract year ({_years(self.years)})",
                     "Delivery costs per year",
                 )
             )
@@ -309,8 +309,8 @@ class PaymentInputs(Inputs):
                     Problem(
                         f"outcomes[{i}].{where}",
                         shown,
-                        f"payments within the contract's {self.years} years (this outcome would be "
-                        f"paid until year {last})",
+                        f"payments within the contract's {_years(self.years)} "
+                        f"(this outcome would be paid until year {last})",
                         "Payment year" if span == 1 else "Payment profile",
                     )
                 )
@@ -327,6 +327,10 @@ class PaymentInputs(Inputs):
                     )
                 )
         return problems
+
+
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
 
 
 @dataclass(frozen=True)
@@ -742,31 +746,44 @@ def _notes(
     return notes
 
 
+def _year_axes(table: pd.DataFrame) -> tuple[Figure, Any, NDArray[np.int64]]:
+    """A figure with one axes for yearly data, and the contract years of ``table``."""
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    return fig, fig.add_subplot(), table["year"].to_numpy()
+
+
+def _finish(ax: Any, years: NDArray[np.int64], currency: str, title: str, legend: bool) -> None:
+    """Shared axis labels, ticks, money format, legend, title and grid."""
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, currency)
+    if legend:
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+
+
 def _payments_chart(result: Result) -> Figure:
     table = result.tables["payments_by_outcome"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     bottom = np.zeros(years.size)
     for i, name in enumerate(c for c in table.columns if c != "year"):
         values = table[name].to_numpy(dtype=float)
         ax.bar(years, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name)
         bottom += values
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    if table.shape[1] <= 9:
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title("Outcome payments by outcome and year", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(
+        ax,
+        years,
+        result.currency,
+        "Outcome payments by outcome and year",
+        legend=table.shape[1] <= 9,
+    )
     return fig
 
 
 def _investor_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
     ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
     ax.plot(
@@ -778,20 +795,15 @@ def _investor_chart(result: Result) -> Figure:
         label="Cumulative position",
     )
     ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title("Investor's yearly flows and cumulative position", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(
+        ax, years, result.currency, "Investor's yearly flows and cumulative position", legend=True
+    )
     return fig
 
 
 def _commissioner_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     ax.plot(
         years,
         np.cumsum(table["pv_outcome_payments"]),
@@ -808,12 +820,7 @@ def _commissioner_chart(result: Result) -> Figure:
         linewidth=2,
         label="Value of achievements (cumulative, present value)",
     )
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title("Commissioner: payments against value", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(ax, years, result.currency, "Commissioner: payments against value", legend=True)
     return fig
 
 
