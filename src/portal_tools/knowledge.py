@@ -26,11 +26,14 @@ from portal_tools.errors import InputError, Problem
 
 __all__ = [
     "DATA_FILES",
+    "DESCRIPTIONS",
     "Column",
     "data_dir",
+    "fmt_number",
     "load",
     "load_all",
     "parse_source",
+    "schema_table",
     "survey_fact",
     "survey_percent",
 ]
@@ -197,6 +200,50 @@ DATA_FILES: dict[str, tuple[Column, ...]] = {
         _src(),
     ),
 }
+
+
+# What each file holds, for the "Sources and data" chapter.
+DESCRIPTIONS: dict[str, str] = {
+    "survey_figures.csv": "Percentages from the 2020 baseline survey that the report's text states",
+    "survey_questions.csv": "The survey's questions with respondents (N) and p-values where given",
+    "survey_facts.csv": "Method facts of the 2020 survey: invitations, responses, dates",
+    "danish_cases.csv": "Danish programmes as of June 2020 (INDIGO field names where they overlap)",
+    "municipal_funds.csv": "Municipal social investment funds and pools as of May 2020",
+    "market_counts.csv": "Counts of impact bonds worldwide by date (Brookings, GO Lab)",
+    "repayment_2020.csv": "Outcomes for investors in the 47 completed impact bonds, 1 January 2020",
+    "dsi_timeline.csv": "Dated facts about Den Sociale Investeringsfond, 2018 onwards",
+}
+
+
+def schema_table() -> pd.DataFrame:
+    """One row per column of every data file: file, column, kind, required, limits, meaning."""
+    rows = []
+    for name, schema in DATA_FILES.items():
+        for col in schema:
+            limits = ""
+            if col.kind == "percent":
+                limits = "0-100"
+            elif col.kind == "probability":
+                limits = "0-1"
+            elif col.kind == "year":
+                limits = "1990-2100"
+            elif col.ge is not None or col.le is not None:
+                lo = "" if col.ge is None else f"{col.ge:g}"
+                hi = "" if col.le is None else f"{col.le:g}"
+                limits = f"{lo}-{hi}" if hi else f">= {lo}"
+            elif col.choices:
+                limits = " | ".join(col.choices)
+            rows.append(
+                {
+                    "file": name,
+                    "column": col.name,
+                    "kind": col.kind,
+                    "required": "yes" if col.required else "no",
+                    "allowed": limits,
+                    "meaning": col.help,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def data_dir() -> Path:
@@ -418,3 +465,14 @@ def survey_fact(key: str, directory: Path | None = None) -> Any:
     if match.empty:
         raise InputError.single("survey_facts.csv key", key, "a key present in the file")
     return match.iloc[0]
+
+
+def fmt_number(value: float) -> str:
+    """A number as page text shows it: whole numbers without decimals and with a space as the
+    thousands separator (``1 325``), others with their significant digits (``0.069``)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"cannot show {value!r} as a number")
+    if number.is_integer():
+        return f"{number:,.0f}".replace(",", " ")
+    return f"{number:g}"

@@ -25,6 +25,7 @@ __all__ = [
     "repayment_chart",
     "survey_chart",
     "survey_table",
+    "text_table_html",
 ]
 
 _REPAID_COLOURS = {"yes": PALETTE[2], "partly": PALETTE[1], "no": PALETTE[3], "unknown": "#888888"}
@@ -201,4 +202,19 @@ def figure_html(chart: Chart, table: pd.DataFrame, caption: str) -> str:
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
         "<details class='portal-chart-data'><summary>Show the data as a table</summary>"
         f"{table_html(table, caption)}</details>"
+    )
+
+
+def text_table_html(table: pd.DataFrame, caption: str) -> str:
+    """A table of mostly text cells (cases, dated facts), with column headers scoped for
+    screen readers and empty cells shown as a dash; wraps in a scrollable, labelled region."""
+    shown = table.astype(object).where(table.notna(), "\N{EN DASH}")
+    body = shown.to_html(index=False, border=0, classes="portal-table")
+    head, _, rest = body.partition(">")
+    body = f"{head}><caption>{html.escape(caption)}</caption>{rest}"
+    body = body.replace("<th>", "<th scope='col'>")
+    label = html.escape(caption, quote=True)
+    return (
+        f"<div class='portal-table-wrap' role='region' tabindex='0' aria-label='{label}'>"
+        f"{body}</div>"
     )

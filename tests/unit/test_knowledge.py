@@ -281,3 +281,45 @@ def test_cases_and_funds_equal_the_report() -> None:
     amounts = dict(zip(timeline["event"], timeline["amount_mdkk"], strict=True))
     assert amounts["Start capital: development fund"] == 28  # domain-facts §2.2 [V]
     assert amounts["Start capital: investment fund"] == 50
+
+
+def test_fmt_number() -> None:
+    assert knowledge.fmt_number(1325) == "1 325"
+    assert knowledge.fmt_number(40.0) == "40"
+    assert knowledge.fmt_number(0.069) == "0.069"
+    with pytest.raises(ValueError, match="cannot show"):
+        knowledge.fmt_number(float("nan"))
+
+
+def test_every_file_is_described_and_schema_table_covers_all_columns() -> None:
+    assert set(knowledge.DESCRIPTIONS) == set(DATA_FILES)
+    table = knowledge.schema_table()
+    assert len(table) == sum(len(s) for s in DATA_FILES.values())
+    percent = table[(table["file"] == "survey_figures.csv") & (table["column"] == "percent")]
+    assert percent["allowed"].tolist() == ["0-100"]
+
+
+def test_text_table_html_has_caption_scoped_headers_and_dash_for_empty() -> None:
+    from portal_tools.knowledge_charts import text_table_html
+
+    table = load("municipal_funds.csv")[["municipality", "amount_mdkk"]]
+    out = text_table_html(table, "Funds & pools")
+    assert "<caption>Funds &amp; pools</caption>" in out
+    assert "<th scope='col'>municipality</th>" in out
+    assert "<td>\N{EN DASH}</td>" in out  # Hedensted has no amount
+    assert "nan" not in out.lower() and "None" not in out
+
+
+def test_charts_state_every_value_in_alt_text_and_table() -> None:
+    from portal_tools.knowledge_charts import figure_html, market_growth_chart, survey_chart
+
+    figures = load("survey_figures.csv")
+    chart, table = survey_chart(figures, ["action_none", "action_implementing"], "Action")
+    assert "23 %" in chart.alt and "14 %" in chart.alt
+    assert table["Percent"].tolist() == [23, 14]
+    with pytest.raises(KeyError, match="no_such_id"):
+        survey_chart(figures, ["no_such_id"], "x")
+    chart, table = market_growth_chart(load("market_counts.csv"))
+    assert "2024-04: 292 (GO Lab)" in chart.alt
+    html_out = figure_html(chart, table, "Growth")
+    assert "alt='Bar chart of impact bonds" in html_out and "<details" in html_out
