@@ -29,6 +29,7 @@ __all__ = [
     "DESCRIPTIONS",
     "Column",
     "data_dir",
+    "fmt_date",
     "fmt_number",
     "load",
     "load_all",
@@ -476,3 +477,30 @@ def fmt_number(value: float) -> str:
     if number.is_integer():
         return f"{number:,.0f}".replace(",", " ")
     return f"{number:g}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def fmt_date(iso: str) -> str:
+    """An ISO date as page text shows it: ``2020-04-17`` gives ``17 April 2020`` and ``2022-12``
+    gives ``December 2022``. Raises ``ValueError`` for anything else."""
+    if not DATE_RE.match(iso):
+        raise ValueError(f"{iso!r} is not YYYY-MM or YYYY-MM-DD")
+    year, month, *day = (int(x) for x in iso.split("-"))
+    date(year, month, day[0] if day else 1)  # raises for an impossible date
+    text = f"{_MONTHS[month - 1]} {year}"
+    return f"{day[0]} {text}" if day else text

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from portal_tools.charts import PALETTE, Chart, png_bytes
+from portal_tools.knowledge import fmt_date
 from portal_tools.ui.render import table_html
 
 __all__ = [
@@ -127,7 +128,7 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
             ha="center",
             fontsize=9,
         )
-    ax.set_xticks(xs, table["Date"], fontsize=9)
+    ax.set_xticks(xs, [fmt_date(d) for d in table["Date"]], fontsize=9)
     ax.set_ylabel("Impact bonds")
     ax.set_title("Impact bonds worldwide, as counted at each date", fontsize=11)
     handles = [Patch(color=c, label=p) for p, c in _PUBLISHER_COLOURS.items()]
@@ -136,7 +137,7 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
     alt = (
         "Bar chart of impact bonds counted worldwide: "
         + "; ".join(
-            f"{d}: {n} ({p})"
+            f"{fmt_date(d)}: {n} ({p})"
             for d, n, p in zip(
                 table["Date"], table["Impact bonds"], table["Counted by"], strict=True
             )

@@ -320,6 +320,14 @@ def test_charts_state_every_value_in_alt_text_and_table() -> None:
     with pytest.raises(KeyError, match="no_such_id"):
         survey_chart(figures, ["no_such_id"], "x")
     chart, table = market_growth_chart(load("market_counts.csv"))
-    assert "2024-04: 292 (GO Lab)" in chart.alt
+    assert "April 2024: 292 (GO Lab)" in chart.alt
     html_out = figure_html(chart, table, "Growth")
     assert "alt='Bar chart of impact bonds" in html_out and "<details" in html_out
+
+
+def test_fmt_date() -> None:
+    assert knowledge.fmt_date("2020-04-17") == "17 April 2020"
+    assert knowledge.fmt_date("2022-12") == "December 2022"
+    for bad in ("2022-13", "17/04/2020", "2021-02-30"):
+        with pytest.raises(ValueError):
+            knowledge.fmt_date(bad)
