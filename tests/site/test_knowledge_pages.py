@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ CHART_PAGES = {"chapters/international-evidence.html": 2, "chapters/baseline-202
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
@@ -77,7 +78,7 @@ def test_page_loads_with_its_heading_and_no_script_errors(
     levels = page.eval_on_selector_all(  # type: ignore[attr-defined]
         "main h1, main h2, main h3, main h4", "els => els.map(e => Number(e.tagName[1]))"
     )
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert page.errors == []  # type: ignore[attr-defined]
 
 
