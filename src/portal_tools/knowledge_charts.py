@@ -23,6 +23,7 @@ from portal_tools.ui.render import table_html
 __all__ = [
     "figure_html",
     "market_growth_chart",
+    "record_tables_html",
     "repayment_chart",
     "survey_chart",
     "survey_table",
@@ -218,4 +219,26 @@ def text_table_html(table: pd.DataFrame, caption: str) -> str:
     return (
         f"<div class='portal-table-wrap' role='region' tabindex='0' aria-label='{label}'>"
         f"{body}</div>"
+    )
+
+
+def record_tables_html(table: pd.DataFrame, title_column: str, label: str) -> str:
+    """One small two-column table (field, value) per row of ``table``, captioned with the row's
+    ``title_column``: readable on a narrow screen where a wide table with many text columns is
+    not. Empty cells are left out; ``label`` names the whole group for screen readers."""
+    parts = []
+    for _, row in table.iterrows():
+        cells = "".join(
+            f"<tr><th scope='row'>{html.escape(str(col))}</th>"
+            f"<td>{html.escape(str(value))}</td></tr>"
+            for col, value in row.items()
+            if col != title_column and value is not None and not pd.isna(value)
+        )
+        parts.append(
+            f"<table class='portal-table portal-record'><caption>"
+            f"{html.escape(str(row[title_column]))}</caption><tbody>{cells}</tbody></table>"
+        )
+    return (
+        f"<div class='portal-records' role='group' aria-label='{html.escape(label, quote=True)}'>"
+        f"{''.join(parts)}</div>"
     )

@@ -331,3 +331,14 @@ def test_fmt_date() -> None:
     for bad in ("2022-13", "17/04/2020", "2021-02-30"):
         with pytest.raises(ValueError):
             knowledge.fmt_date(bad)
+
+
+def test_record_tables_html_one_table_per_row_without_empty_fields() -> None:
+    from portal_tools.knowledge_charts import record_tables_html
+
+    funds = load("municipal_funds.csv")[["municipality", "amount_mdkk", "amount_basis"]]
+    out = record_tables_html(funds, "municipality", "Funds")
+    assert out.count("<table") == len(funds) == 4
+    assert "<caption>Hedensted Kommune</caption>" in out
+    hedensted = out.split("<caption>Hedensted Kommune</caption>")[1].split("</table>")[0]
+    assert "amount_mdkk" not in hedensted and "not stated" in hedensted
