@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from portal_tools.charts import PALETTE, Chart, png_bytes
-from portal_tools.knowledge import fmt_date
+from portal_tools.knowledge import fmt_date, fmt_number
 from portal_tools.ui.render import table_html
 
 __all__ = [
@@ -222,6 +222,13 @@ def text_table_html(table: pd.DataFrame, caption: str) -> str:
     )
 
 
+def _cell_text(value: object) -> str:
+    """A cell as text: numbers through :func:`fmt_number` (``3.0`` shows as ``3``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt_number(value)
+    return str(value)
+
+
 def record_tables_html(table: pd.DataFrame, title_column: str, label: str) -> str:
     """One small two-column table (field, value) per row of ``table``, captioned with the row's
     ``title_column``: readable on a narrow screen where a wide table with many text columns is
@@ -230,7 +237,7 @@ def record_tables_html(table: pd.DataFrame, title_column: str, label: str) -> st
     for _, row in table.iterrows():
         cells = "".join(
             f"<tr><th scope='row'>{html.escape(str(col))}</th>"
-            f"<td>{html.escape(str(value))}</td></tr>"
+            f"<td>{html.escape(_cell_text(value))}</td></tr>"
             for col, value in row.items()
             if col != title_column and value is not None and not pd.isna(value)
         )

@@ -342,3 +342,4 @@ def test_record_tables_html_one_table_per_row_without_empty_fields() -> None:
     assert "<caption>Hedensted Kommune</caption>" in out
     hedensted = out.split("<caption>Hedensted Kommune</caption>")[1].split("</table>")[0]
     assert "amount_mdkk" not in hedensted and "not stated" in hedensted
+    assert "<td>40</td>" in out and "40.0" not in out
