@@ -63,7 +63,7 @@ test: env
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/pytest tests/unit
 	$(PY) scripts/convert_notebooks.py build/notebooks
-	$(VENV)/bin/pytest --nbval build/notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+	$(VENV)/bin/pytest --nbval build/notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(MAKE) --no-print-directory book
 	$(VENV)/bin/pytest tests/site
 	$(VENV)/bin/pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds --benchmark-sort=name

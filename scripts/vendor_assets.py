@@ -28,7 +28,9 @@ def copy(src: Path, dst: Path) -> None:
 
 def main() -> None:
     if (ROOT / "book" / "_static").exists():
-        sys.exit("vendor_assets: book/_static must not exist (Jupyter Book 1 would inject every script)")
+        sys.exit(
+            "vendor_assets: book/_static must not exist (Jupyter Book 1 would inject every script)"
+        )
     if DEST.exists():
         shutil.rmtree(DEST)
     widgets = DEST / "widgets"
@@ -42,7 +44,9 @@ def main() -> None:
     mathjax = NODE / "mathjax" / "es5"
     copy(mathjax / "tex-mml-chtml.js", DEST / "mathjax" / "tex-mml-chtml.js")
     copy(mathjax / "output" / "chtml" / "fonts", DEST / "mathjax" / "output" / "chtml" / "fonts")
-    copy(mathjax / "input" / "tex" / "extensions", DEST / "mathjax" / "input" / "tex" / "extensions")
+    copy(
+        mathjax / "input" / "tex" / "extensions", DEST / "mathjax" / "input" / "tex" / "extensions"
+    )
     total = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     print(f"vendor_assets: {total / 1e6:.1f} MB copied into {DEST.relative_to(ROOT)}")
 

@@ -3,7 +3,9 @@
 1. Sphinx 7.x adds the inline scripts of sphinx-thebe and sphinx-togglebutton twice (its
    de-duplication compares ``None`` with ``''``), which throws a SyntaxError on every page.
    This handler runs late and drops exact duplicates from ``script_files``.
-2. It refuses to build when ``book/_static/`` exists: Jupyter Book 1 then injects every
+2. Citation entries carry ``role="doc-biblioentry"`` inside a ``role="list"`` container, a
+   combination axe-core reports as critical (aria-required-children); they become list items.
+3. It refuses to build when ``book/_static/`` exists: Jupyter Book 1 then injects every
    script in the static paths into every page.
 """
 
@@ -36,6 +38,13 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict
     context["script_files"] = unique
 
 
+def _fix_citation_roles(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                        doctree: Any) -> None:
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _check_no_static(app: Sphinx, config: Any) -> None:
     if (Path(app.srcdir) / "_static").exists():
         raise ConfigError("book/_static must not exist: Jupyter Book 1 injects every script in it "
@@ -48,4 +57,5 @@ def _check_no_static(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _check_no_static)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _fix_citation_roles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

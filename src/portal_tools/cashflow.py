@@ -22,9 +22,9 @@ from portal_tools.errors import InputError
 
 __all__ = [
     "PUBLIC_RATE_LONG",
+    "PUBLIC_RATE_MAX_YEAR",
     "PUBLIC_RATE_SHORT",
     "PUBLIC_RATE_SWITCH_YEAR",
-    "PUBLIC_RATE_MAX_YEAR",
     "cumulative",
     "discount_factors",
     "discounted_payback_year",
@@ -125,33 +125,34 @@ def irr_all(flows: ArrayLike) -> list[float]:
     on the NPV itself. A stream with several sign changes can have several rates (or none).
     """
     arr = _as_flows(flows)
-    nz = np.flatnonzero(arr)
-    if nz.size == 0:
+    scale = float(np.max(np.abs(arr)))
+    if scale == 0:
         return []
-    # Trailing zeros would only add roots at x = 0; leading zeros scale by x**k.
-    coeffs = arr[: nz[-1] + 1]
-    lead = int(nz[0])
-    coeffs = coeffs[lead:]
+    # Coefficients negligible against the largest flow only add roots at x -> 0 or x -> inf
+    # (rates beyond +1e6 or at -100 %): drop them at both ends for a well-conditioned polynomial.
+    significant = np.flatnonzero(np.abs(arr) > 1e-12 * scale)
+    coeffs = arr[significant[0] : significant[-1] + 1] / scale
     if coeffs.size < 2:
         return []
-    scale = float(np.max(np.abs(coeffs)))
-    roots = np.roots((coeffs / scale)[::-1])
     rates: list[float] = []
-    for root in roots:
-        if abs(root.imag) > 1e-7 * max(1.0, abs(root.real)) or root.real <= 0:
-            continue
-        x = float(root.real)
-        x = _polish(coeffs / scale, x)
-        if x <= 0 or not math.isfinite(x):
-            continue
-        r = 1.0 / x - 1.0
-        if not math.isfinite(r) or r > 1e6:
-            continue
-        value = float(np.polyval((coeffs / scale)[::-1], x))
-        if abs(value) > 1e-8 * float(np.sum(np.abs(coeffs / scale)) * max(1.0, x**coeffs.size)):
-            continue
-        if all(abs(r - s) > 1e-9 * max(1.0, abs(s)) for s in rates):
-            rates.append(r)
+    with np.errstate(all="ignore"):
+        roots = np.roots(coeffs[::-1])
+        for root in roots:
+            if abs(root.imag) > 1e-7 * max(1.0, abs(root.real)) or root.real <= 0:
+                continue
+            x = _polish(coeffs, float(root.real))
+            if x <= 0 or not math.isfinite(x):
+                continue
+            r = 1.0 / x - 1.0
+            if not math.isfinite(r) or r > 1e6 or r <= -1:
+                continue
+            powers = x ** np.arange(coeffs.size, dtype=float)
+            size = float(np.sum(np.abs(coeffs) * powers))
+            value = float(np.dot(coeffs, powers))
+            if not (math.isfinite(size) and math.isfinite(value)) or abs(value) > 1e-8 * size:
+                continue
+            if all(abs(r - s) > 1e-9 * max(1.0, abs(s)) for s in rates):
+                rates.append(r)
     return sorted(rates)
 
 
@@ -189,7 +190,7 @@ def irr(flows: ArrayLike) -> float | None:
 
 
 def money_multiple(flows: ArrayLike) -> float | None:
-    """Total inflows divided by total outflows (``sum f>0 / -sum f<0``); ``None`` without outflows."""
+    """Total inflows over total outflows, ``sum(f > 0) / -sum(f < 0)``; None without outflows."""
     arr = _as_flows(flows)
     out = -float(arr[arr < 0].sum())
     if out == 0:

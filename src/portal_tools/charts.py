@@ -52,16 +52,28 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
     years = table["year"].to_numpy()
     ax.bar(years, table["saving"], color=PALETTE[2], label="Savings")
     ax.bar(years, -table["cost"], color=PALETTE[3], label="Costs")
-    ax.plot(years, table["cumulative_pv_net"], color=PALETTE[0], marker="o", linewidth=2,
-            label="Cumulative present value")
+    ax.plot(
+        years,
+        table["cumulative_pv_net"],
+        color=PALETTE[0],
+        marker="o",
+        linewidth=2,
+        label="Cumulative present value",
+    )
     ax.axhline(0, color="#444444", linewidth=0.8)
     crossing = np.flatnonzero(table["cumulative_pv_net"].to_numpy() >= 0)
     if crossing.size and table["cumulative_pv_net"].iloc[-1] >= 0:
         neg = np.flatnonzero(table["cumulative_pv_net"].to_numpy() < 0)
         first = int(neg[-1] + 1) if neg.size else 0
         ax.axvline(years[first], color=PALETTE[0], linestyle=":", linewidth=1)
-        ax.annotate("discounted payback", (years[first], 0), xytext=(4, 8),
-                    textcoords="offset points", fontsize=9, color=PALETTE[0])
+        ax.annotate(
+            "discounted payback",
+            (years[first], 0),
+            xytext=(4, 8),
+            textcoords="offset points",
+            fontsize=9,
+            color=PALETTE[0],
+        )
     ax.set_xlabel("Contract year")
     ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
     money_axis(ax, currency)

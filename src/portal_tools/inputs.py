@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-import annotated_types as at
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -169,8 +168,14 @@ def _fmt(x: float) -> str:
 
 
 def _range_text(ge: Any, le: Any, gt: Any, lt: Any) -> str:
-    low = f"at least {_fmt(ge)}" if ge is not None else (f"above {_fmt(gt)}" if gt is not None else "")
-    high = f"at most {_fmt(le)}" if le is not None else (f"below {_fmt(lt)}" if lt is not None else "")
+    low = (
+        f"at least {_fmt(ge)}"
+        if ge is not None
+        else (f"above {_fmt(gt)}" if gt is not None else "")
+    )
+    high = (
+        f"at most {_fmt(le)}" if le is not None else (f"below {_fmt(lt)}" if lt is not None else "")
+    )
     if ge is not None and le is not None:
         return f"from {_fmt(ge)} to {_fmt(le)}"
     return " and ".join(p for p in (low, high) if p)
@@ -278,7 +283,11 @@ def _describe_location(model: type[BaseModel], loc: Sequence[str | int]) -> tupl
     annotation: Any = None
     meta: FieldMeta | None = None
     for part in loc:
-        if isinstance(part, str) and current_model is not None and part in current_model.model_fields:
+        if (
+            isinstance(part, str)
+            and current_model is not None
+            and part in current_model.model_fields
+        ):
             meta = field_meta(current_model, part)
             annotation = meta.annotation
             current_model = _model_of(annotation)
@@ -289,8 +298,9 @@ def _describe_location(model: type[BaseModel], loc: Sequence[str | int]) -> tupl
             annotation = item
             current_model = _model_of(item)
             if meta is not None:
-                meta = FieldMeta(**{**meta.__dict__, "annotation": item, "min_length": None,
-                                    "max_length": None})
+                meta = FieldMeta(
+                    **{**meta.__dict__, "annotation": item, "min_length": None, "max_length": None}
+                )
         else:
             break
     if meta is None:
@@ -300,7 +310,9 @@ def _describe_location(model: type[BaseModel], loc: Sequence[str | int]) -> tupl
 
 def _problem_from_error(model: type[BaseModel], err: Mapping[str, Any]) -> Problem:
     loc: tuple[str | int, ...] = tuple(
-        p for p in err.get("loc", ()) if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        p
+        for p in err.get("loc", ())
+        if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
     )
     path = format_path(loc)
     value = err.get("input")
@@ -340,8 +352,11 @@ def _finite_problems(
     found: list[Problem] = []
     if isinstance(data, float) and not math.isfinite(data):
         label, allowed = _describe_location(model, loc)
-        found.append(Problem(format_path(loc), data, f"a finite number, not NaN or infinity; "
-                             f"{allowed}", label))
+        found.append(
+            Problem(
+                format_path(loc), data, f"a finite number, not NaN or infinity; {allowed}", label
+            )
+        )
     elif isinstance(data, Mapping):
         for k, v in data.items():
             found += _finite_problems(model, v, (*loc, str(k)))

@@ -172,5 +172,8 @@ def _fix_zip_dates(data: bytes) -> bytes:
 def _strip_core_dates(xml: bytes) -> bytes:
     import re
 
-    return re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                  rb"\g<1>2020-01-01T00:00:00Z\g<3>", xml)
+    return re.sub(
+        rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+        rb"\g<1>2020-01-01T00:00:00Z\g<3>",
+        xml,
+    )

@@ -42,7 +42,9 @@ class Scenario:
 
 def _prefixed(err: InputError, prefix: str) -> InputError:
     return InputError(
-        Problem(f"{prefix}.{p.path}" if p.path != "(input)" else prefix, p.value, p.allowed, p.label)
+        Problem(
+            f"{prefix}.{p.path}" if p.path != "(input)" else prefix, p.value, p.allowed, p.label
+        )
         for p in err.problems
     )
 
@@ -54,8 +56,12 @@ def scenario_from_mapping(data: Any) -> Scenario:
     unknown = sorted(set(data) - {"calculator", "inputs", "title", "description", "assumptions"})
     if unknown:
         raise InputError(
-            Problem(k, data[k], "no such key; allowed: calculator, inputs, title, description, "
-                    "assumptions") for k in unknown
+            Problem(
+                k,
+                data[k],
+                "no such key; allowed: calculator, inputs, title, description, assumptions",
+            )
+            for k in unknown
         )
     if "calculator" not in data:
         raise InputError.single("calculator", None, "a calculator name is required")
@@ -67,7 +73,9 @@ def scenario_from_mapping(data: Any) -> Scenario:
         inputs = calculator.parse(raw)
     except InputError as err:
         raise _prefixed(err, "inputs") from None
-    return Scenario(calculator, inputs, str(data.get("title", "")), str(data.get("description", "")))
+    return Scenario(
+        calculator, inputs, str(data.get("title", "")), str(data.get("description", ""))
+    )
 
 
 def parse_scenario_text(text: str, source: str = "scenario") -> Scenario:
@@ -77,7 +85,9 @@ def parse_scenario_text(text: str, source: str = "scenario") -> Scenario:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError.single("(file)", source, f"valid YAML or JSON; parse error{where}") from None
+        raise InputError.single(
+            "(file)", source, f"valid YAML or JSON; parse error{where}"
+        ) from None
     return scenario_from_mapping(data)
 
 
@@ -87,12 +97,15 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single("(file)", str(p), f"a readable UTF-8 text file ({exc.__class__.__name__})") from None
+        raise InputError.single(
+            "(file)", str(p), f"a readable UTF-8 text file ({exc.__class__.__name__})"
+        ) from None
     return parse_scenario_text(text, str(p))
 
 
-def dump_scenario(calculator: str, inputs: Inputs | Mapping[str, Any], fmt: str = "yaml",
-                  title: str = "") -> str:
+def dump_scenario(
+    calculator: str, inputs: Inputs | Mapping[str, Any], fmt: str = "yaml", title: str = ""
+) -> str:
     """Serialise inputs as a scenario document (``yaml`` or ``json``)."""
     data = inputs.model_dump(mode="json") if isinstance(inputs, Inputs) else dict(inputs)
     doc: dict[str, Any] = {"calculator": calculator}

@@ -26,6 +26,8 @@ __all__ = ["CALCULATOR", "PresentValueInputs", "compute"]
 Amount = Annotated[float, Field(ge=0, le=1e12)]
 
 MAX_YEARS = 70
+MIN_COST = 0.01
+"""Costs below one øre count as no cost for ratios (a ratio to nothing is not shown)."""
 
 
 class PresentValueInputs(Inputs):
@@ -52,7 +54,16 @@ class PresentValueInputs(Inputs):
         max_length=MAX_YEARS,
         assumption=True,
         default_factory=lambda: [
-            0, 300_000, 800_000, 1_000_000, 900_000, 800_000, 700_000, 600_000, 500_000, 400_000,
+            0,
+            300_000,
+            800_000,
+            1_000_000,
+            900_000,
+            800_000,
+            700_000,
+            600_000,
+            500_000,
+            400_000,
         ],
     )
     rate_basis: Literal["public", "flat"] = field(
@@ -71,8 +82,9 @@ class PresentValueInputs(Inputs):
         step=0.005,
         assumption=True,
     )
-    currency: str = field("DKK", label="Currency", help="Label shown with amounts.",
-                          min_length=1, max_length=8)
+    currency: str = field(
+        "DKK", label="Currency", help="Label shown with amounts.", min_length=1, max_length=8
+    )
 
     def cross_checks(self) -> list[Problem]:
         """Costs and savings must cover the same years."""
@@ -123,7 +135,7 @@ def compute(inputs: PresentValueInputs) -> Result:
     ``net(t) = savings(t) - costs(t)``; ``NPV = sum_t net(t) * d(t)`` with
     ``d(t) = (1 + r) ** -(t - 1)`` (public rate: stepwise, see :mod:`portal_tools.cashflow`).
     Benefit-cost ratio = PV(savings) / PV(costs); money multiple = total savings / total costs
-    (nominal); both ``None`` when the costs are zero.
+    (nominal); both ``None`` when the costs are below ``MIN_COST`` (one øre: no real cost).
     """
     costs = np.asarray(inputs.costs, dtype=float)
     savings = np.asarray(inputs.savings, dtype=float)
@@ -136,8 +148,10 @@ def compute(inputs: PresentValueInputs) -> Result:
     notes = []
     if len(rates) > 1:
         shown = ", ".join(f"{r * 100:.1f} %" for r in rates)
-        notes.append(f"The stream changes sign more than once and has {len(rates)} internal rates "
-                     f"({shown}); the one closest to zero is shown. Judge it by its NPV.")
+        notes.append(
+            f"The stream changes sign more than once and has {len(rates)} internal rates "
+            f"({shown}); the one closest to zero is shown. Judge it by its NPV."
+        )
     total_costs = float(costs.sum())
     table = pd.DataFrame(
         {
@@ -155,13 +169,13 @@ def compute(inputs: PresentValueInputs) -> Result:
         "npv": cashflow.npv(net, inputs.rate),
         "pv_savings": pv_savings,
         "pv_costs": pv_costs,
-        "benefit_cost_ratio": pv_savings / pv_costs if pv_costs > 0 else None,
+        "benefit_cost_ratio": pv_savings / pv_costs if pv_costs >= MIN_COST else None,
         "irr": cashflow.irr(net),
         "payback_year": cashflow.payback_year(net),
         "discounted_payback_year": cashflow.discounted_payback_year(net, inputs.rate),
         "total_costs": total_costs,
         "total_savings": float(savings.sum()),
-        "money_multiple": float(savings.sum()) / total_costs if total_costs > 0 else None,
+        "money_multiple": float(savings.sum()) / total_costs if total_costs >= MIN_COST else None,
         "years": n,
         "discount_rate": rate_label(inputs.rate),
     }
@@ -178,8 +192,11 @@ def charts(result: Result) -> list[Chart]:
         f"Bar chart over {s['years']} contract years: costs as bars below zero, savings as bars "
         f"above zero, and a line for the cumulative present value, which ends at "
         f"{npv_text} {result.currency}. "
-        + (f"The discounted position turns positive for good in year {payback}."
-           if payback else "The discounted position never turns positive.")
+        + (
+            f"The discounted position turns positive for good in year {payback}."
+            if payback
+            else "The discounted position never turns positive."
+        )
     )
     return [Chart(cashflow_chart(table, result.currency), alt)]
 

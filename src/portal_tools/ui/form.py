@@ -24,9 +24,9 @@ problems; validation itself is :func:`portal_tools.inputs.parse`.
 from __future__ import annotations
 
 import base64
-from abc import ABC, abstractmethod
 import html
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, get_args, get_origin
 
@@ -34,12 +34,19 @@ import ipywidgets as W
 import yaml
 from pydantic import BaseModel
 
+from portal_tools.charts import Chart
 from portal_tools.errors import InputError, Problem, format_path
-from portal_tools.inputs import FieldMeta, Inputs, _item_type, _model_of, _strip_optional, field_meta
+from portal_tools.inputs import (
+    FieldMeta,
+    Inputs,
+    _item_type,
+    _model_of,
+    _strip_optional,
+    field_meta,
+)
 from portal_tools.registry import Calculator
 from portal_tools.results import Result
 from portal_tools.scenario import dump_scenario, parse_scenario_text
-from portal_tools.charts import Chart
 from portal_tools.ui.render import problems_html, result_html
 
 __all__ = ["CalculatorApp", "Control", "build_control", "parse_amounts"]
@@ -59,9 +66,14 @@ def parse_amounts(text: str, path: str, label: str = "") -> tuple[list[float], l
         try:
             number = float(cleaned)
         except ValueError:
-            problems.append(Problem(f"{path}[{i}]", token.strip(),
-                                    "a number such as 250000 or 1 250 000.50 ('.' is the decimal point)",
-                                    label))
+            problems.append(
+                Problem(
+                    f"{path}[{i}]",
+                    token.strip(),
+                    "a number such as 250000 or 1 250 000.50 ('.' is the decimal point)",
+                    label,
+                )
+            )
             continue
         values.append(number)
     return values, problems
@@ -96,8 +108,12 @@ def _style(compact: bool) -> dict[str, Any]:
 class _ValueControl(Control):
     """A control backed by one ipywidget with a ``value`` trait."""
 
-    def __init__(self, widget: W.ValueWidget, to_value: Callable[[Any], tuple[Any, list[Problem]]],
-                 from_value: Callable[[Any], Any]) -> None:
+    def __init__(
+        self,
+        widget: W.ValueWidget,
+        to_value: Callable[[Any], tuple[Any, list[Problem]]],
+        from_value: Callable[[Any], Any],
+    ) -> None:
         self.widget = widget
         self._input = widget
         self._to = to_value
@@ -119,9 +135,11 @@ def _description(meta: FieldMeta) -> str:
 
 def _number(meta: FieldMeta, value: Any, path: str, compact: bool, integer: bool) -> Control:
     cls = W.IntText if integer else W.FloatText
-    kwargs: dict[str, Any] = {"value": value if value is not None else 0,
-                              "description": "" if compact else _description(meta),
-                              "layout": W.Layout(width="9em" if compact else "30em")}
+    kwargs: dict[str, Any] = {
+        "value": value if value is not None else 0,
+        "description": "" if compact else _description(meta),
+        "layout": W.Layout(width="9em" if compact else "30em"),
+    }
     if compact:
         kwargs["description_allow_html"] = False
     if meta.step is not None and not integer:
@@ -132,10 +150,14 @@ def _number(meta: FieldMeta, value: Any, path: str, compact: bool, integer: bool
 
 
 def _optional_number(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
-    widget = W.Text(value="" if value is None else f"{value:g}",
-                    placeholder="none", description="" if compact else _description(meta),
-                    continuous_update=False,
-                    layout=W.Layout(width="9em" if compact else "30em"), **_style(compact))
+    widget = W.Text(
+        value="" if value is None else f"{value:g}",
+        placeholder="none",
+        description="" if compact else _description(meta),
+        continuous_update=False,
+        layout=W.Layout(width="9em" if compact else "30em"),
+        **_style(compact),
+    )
 
     def to_value(text: str) -> tuple[Any, list[Problem]]:
         text = text.strip().replace(" ", "")
@@ -153,16 +175,25 @@ def _amounts(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     def show(values: Any) -> str:
         return ", ".join(_fmt_amount(float(v)) for v in (values or []))
 
-    widget = W.Text(value=show(value), description="" if compact else _description(meta),
-                    continuous_update=False, placeholder="e.g. 1 000 000, 500 000, 0",
-                    layout=W.Layout(width="12em" if compact else "min(100%, 60em)"), **_style(compact))
+    widget = W.Text(
+        value=show(value),
+        description="" if compact else _description(meta),
+        continuous_update=False,
+        placeholder="e.g. 1 000 000, 500 000, 0",
+        layout=W.Layout(width="12em" if compact else "min(100%, 60em)"),
+        **_style(compact),
+    )
     return _ValueControl(widget, lambda text: parse_amounts(text, path, meta.label), show)
 
 
 def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
-    widget = W.Dropdown(options=list(options), value=value if value in options else options[0],
-                        description="" if compact else _description(meta),
-                        layout=W.Layout(width="11em" if compact else "30em"), **_style(compact))
+    widget = W.Dropdown(
+        options=list(options),
+        value=value if value in options else options[0],
+        description="" if compact else _description(meta),
+        layout=W.Layout(width="11em" if compact else "30em"),
+        **_style(compact),
+    )
     return _ValueControl(widget, lambda v: (v, []), lambda v: v)
 
 
@@ -178,9 +209,13 @@ def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool)
 
 
 def _text(meta: FieldMeta, value: Any, compact: bool) -> Control:
-    widget = W.Text(value="" if value is None else str(value), continuous_update=False,
-                    description="" if compact else _description(meta),
-                    layout=W.Layout(width="12em" if compact else "30em"), **_style(compact))
+    widget = W.Text(
+        value="" if value is None else str(value),
+        continuous_update=False,
+        description="" if compact else _description(meta),
+        layout=W.Layout(width="12em" if compact else "30em"),
+        **_style(compact),
+    )
     return _ValueControl(widget, lambda v: (v, []), lambda v: "" if v is None else str(v))
 
 
@@ -188,9 +223,13 @@ def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     def show(v: Any) -> str:
         return "" if v is None else yaml.safe_dump(v, sort_keys=False, allow_unicode=True).strip()
 
-    widget = W.Textarea(value=show(value), continuous_update=False,
-                        description="" if compact else _description(meta),
-                        layout=W.Layout(width="min(100%, 60em)", height="7em"), **_style(compact))
+    widget = W.Textarea(
+        value=show(value),
+        continuous_update=False,
+        description="" if compact else _description(meta),
+        layout=W.Layout(width="min(100%, 60em)", height="7em"),
+        **_style(compact),
+    )
 
     def to_value(text: str) -> tuple[Any, list[Problem]]:
         if not text.strip():
@@ -215,16 +254,23 @@ class ListControl(Control):
         self._row_box = W.VBox()
         names = list(model.model_fields)
         header = W.HBox(
-            [W.HTML(f"<strong>{html.escape(_description(field_meta(model, n)))}</strong>",
-                    layout=W.Layout(width=_col_width(model, n))) for n in names]
+            [
+                W.HTML(
+                    f"<strong>{html.escape(_description(field_meta(model, n)))}</strong>",
+                    layout=W.Layout(width=_col_width(model, n)),
+                )
+                for n in names
+            ]
             + [W.HTML("", layout=W.Layout(width="6em"))]
         )
-        self._add = W.Button(description="Add row", icon="plus",
-                             tooltip=f"Add a row to {meta.label}")
+        self._add = W.Button(
+            description="Add row", icon="plus", tooltip=f"Add a row to {meta.label}"
+        )
         self._add.on_click(lambda _b: self._add_row(None, notify=True))
         title = W.HTML(f"<strong>{html.escape(_description(meta))}</strong>")
-        self.widget = W.VBox([title, header, self._row_box, self._add],
-                             layout=W.Layout(overflow_x="auto"))
+        self.widget = W.VBox(
+            [title, header, self._row_box, self._add], layout=W.Layout(overflow="auto")
+        )
         for row in value or []:
             self._add_row(row, notify=False)
 
@@ -239,8 +285,9 @@ class ListControl(Control):
             controls[name].widget.layout.width = _col_width(self.model, name)
             for cb in self._callbacks:
                 controls[name].observe(cb)
-        remove = W.Button(description="Remove", tooltip="Remove this row",
-                          layout=W.Layout(width="6em"))
+        remove = W.Button(
+            description="Remove", tooltip="Remove this row", layout=W.Layout(width="6em")
+        )
         remove.on_click(lambda _b, c=controls: self._remove(c))
         self._rows.append(controls)
         self._row_widgets().append(W.HBox([c.widget for c in controls.values()] + [remove]))
@@ -308,8 +355,9 @@ def _col_width(model: type[BaseModel], name: str) -> str:
     return "10em"
 
 
-def build_control(meta: FieldMeta, value: Any, path: str | None = None,
-                  compact: bool = False) -> Control:
+def build_control(
+    meta: FieldMeta, value: Any, path: str | None = None, compact: bool = False
+) -> Control:
     """The control for one field (see the module docstring for the mapping)."""
     path = path or meta.name
     bare, optional = _strip_optional(meta.annotation)
@@ -348,8 +396,10 @@ def _item_is_number(annotation: Any) -> bool:
 
 def _help_html(meta: FieldMeta) -> str:
     tag = " <em>Default is an assumption for illustration.</em>" if meta.assumption else ""
-    return (f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
-            f"color:#444'>{html.escape(meta.help)}{tag}</div>")
+    return (
+        f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
+        f"color:#444'>{html.escape(meta.help)}{tag}</div>"
+    )
 
 
 class CalculatorApp:
@@ -374,7 +424,9 @@ class CalculatorApp:
         self.inputs: Inputs = start
         data = start.model_dump()
         model = calculator.inputs
-        self.hidden = {n: data[n] for n in model.model_fields if fields is not None and n not in fields}
+        self.hidden = {
+            n: data[n] for n in model.model_fields if fields is not None and n not in fields
+        }
         names = [n for n in model.model_fields if fields is None or n in fields]
         self.controls: dict[str, Control] = {}
         rows: list[W.Widget] = []
@@ -386,11 +438,17 @@ class CalculatorApp:
         self.problems = W.HTML("")
         self.output = W.HTML("")
         self.save_link = W.HTML("")
-        self.upload = W.FileUpload(accept=".yaml,.yml,.json", multiple=False,
-                                   description="Load scenario", tooltip="Load a scenario file")
+        self.upload = W.FileUpload(
+            accept=".yaml,.yml,.json",
+            multiple=False,
+            description="Load scenario",
+            tooltip="Load a scenario file",
+        )
         self.upload.observe(self._on_upload, names="value")
-        scenario_bar = W.HBox([self.save_link, self.upload],
-                              layout=W.Layout(align_items="center", gap="1em"))
+        scenario_bar = W.HBox(
+            [self.save_link, self.upload],
+            layout=W.Layout(align_items="center", justify_content="flex-start"),
+        )
         self.result: Result | None = None
         self.widget = W.VBox(
             [W.HTML("<strong>Inputs</strong>"), *rows, scenario_bar, self.problems, self.output],
@@ -440,8 +498,15 @@ class CalculatorApp:
             self.problems.value = problems_html(err.problems)
             return
         if scenario.calculator.name != self.calculator.name:
-            self.problems.value = problems_html([Problem(
-                "calculator", scenario.calculator.name, f"'{self.calculator.name}' for this page")])
+            self.problems.value = problems_html(
+                [
+                    Problem(
+                        "calculator",
+                        scenario.calculator.name,
+                        f"'{self.calculator.name}' for this page",
+                    )
+                ]
+            )
             return
         data = scenario.inputs.model_dump()
         for name, control in self.controls.items():
@@ -457,15 +522,16 @@ class CalculatorApp:
         try:
             text = bytes(content).decode("utf-8")
         except UnicodeDecodeError:
-            self.problems.value = problems_html([Problem("(file)", files[0].get("name", ""),
-                                                         "a UTF-8 YAML or JSON file")])
+            self.problems.value = problems_html(
+                [Problem("(file)", files[0].get("name", ""), "a UTF-8 YAML or JSON file")]
+            )
             return
         self.load_text(text)
 
     def _ipython_display_(self) -> None:  # pragma: no cover - exercised in notebooks
         from IPython.display import display
 
-        display(self.widget)
+        display(self.widget)  # type: ignore[no-untyped-call]
 
 
 def path_for(*parts: str | int) -> str:

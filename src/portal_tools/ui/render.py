@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 
 import pandas as pd
+
 from portal_tools.charts import Chart, png_bytes
 from portal_tools.errors import Problem
 from portal_tools.results import Result, format_value
@@ -40,8 +41,10 @@ def summary_html(result: Result) -> str:
 def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
     """A results table with thousands separators, year as an integer column."""
     shown = table.head(max_rows)
-    head = "".join(f"<th scope='col' style='text-align:right'>{html.escape(str(c).replace('_', ' '))}</th>"
-                   for c in shown)
+    head = "".join(
+        f"<th scope='col' style='text-align:right'>{html.escape(str(c).replace('_', ' '))}</th>"
+        for c in shown
+    )
     body = []
     for _, row in shown.iterrows():
         cells = []
@@ -52,11 +55,18 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
                 text = f"{value:.4g}"
             else:
                 text = str(value)
-            cells.append(f"<td style='white-space:nowrap;text-align:right'>{html.escape(text)}</td>")
+            cells.append(
+                f"<td style='white-space:nowrap;text-align:right'>{html.escape(text)}</td>"
+            )
         body.append(f"<tr>{''.join(cells)}</tr>")
-    more = f"<p>Showing {max_rows} of {len(table)} rows; download for all.</p>" if len(table) > max_rows else ""
+    more = (
+        f"<p>Showing {max_rows} of {len(table)} rows; download for all.</p>"
+        if len(table) > max_rows
+        else ""
+    )
     return (
-        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' tabindex='0'>"
+        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' "
+        "tabindex='0'>"
         f"<table class='portal-table'><caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
@@ -68,14 +78,17 @@ def download_links(result: Result, stem: str) -> str:
         (f"{stem}.csv", _data_uri(result.to_csv().encode(), "text/csv"), "CSV"),
         (
             f"{stem}.xlsx",
-            _data_uri(result.to_xlsx(),
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            _data_uri(
+                result.to_xlsx(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
             "Excel",
         ),
         (f"{stem}.json", _data_uri(result.to_json().encode(), "application/json"), "JSON"),
     ]
     items = " · ".join(
-        f"<a download='{name}' href='{uri}'>Download results as {label}</a>" for name, uri, label in links
+        f"<a download='{name}' href='{uri}'>Download results as {label}</a>"
+        for name, uri, label in links
     )
     return f"<p class='portal-downloads'>{items}</p>"
 
@@ -98,17 +111,22 @@ def problems_html(problems: Sequence[Problem]) -> str:
     )
 
 
-def result_html(result: Result, charts: Sequence[Chart] = (), stem: str = "results",
-                table: str | None = None) -> str:
+def result_html(
+    result: Result, charts: Sequence[Chart] = (), stem: str = "results", table: str | None = None
+) -> str:
     """Everything a reader sees of a result: notes, summary, charts, the yearly table, downloads."""
     parts = []
     for note in result.notes:
-        parts.append(f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(note)}</p>")
+        parts.append(
+            f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(note)}</p>"
+        )
     parts.append(summary_html(result))
     for chart in charts:
         uri = _data_uri(png_bytes(chart.figure), "image/png")
-        parts.append(f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
-                     "style='max-width:100%;height:auto'/></figure>")
+        parts.append(
+            f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
+            "style='max-width:100%;height:auto'/></figure>"
+        )
     names = [table] if table else list(result.tables)
     for name in names:
         parts.append(table_html(result.tables[name], f"Table: {name.replace('_', ' ')}"))

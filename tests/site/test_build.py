@@ -1,0 +1,63 @@
+"""The built site: every page is in the TOC and built, links resolve, assets are local."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .conftest import BOOK, toc_docnames
+from .linkcheck import check_site
+
+SKIP = {"_build", "_vendor", "_ext"}
+
+
+def test_every_page_is_in_the_toc() -> None:
+    pages = {
+        str(p.relative_to(BOOK).with_suffix(""))
+        for p in BOOK.rglob("*")
+        if p.suffix in (".md", ".ipynb") and not SKIP & set(p.relative_to(BOOK).parts)
+    }
+    assert pages == set(toc_docnames())
+
+
+def test_every_toc_page_is_built(site: Path) -> None:
+    for name in toc_docnames():
+        assert (site / f"{name}.html").exists(), name
+
+
+def test_no_static_folder_in_the_source() -> None:
+    assert not (BOOK / "_static").exists()
+
+
+def test_internal_links_resolve(site: Path) -> None:
+    checked, broken = check_site(site)
+    assert checked > 100
+    assert not broken, "\n".join(map(str, broken))
+
+
+def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(
+        "<a href='b.html#here'>ok</a><a href='b.html#gone'>x</a><a href='c.html'>y</a>"
+        "<img src='img/x.png'><a href='https://example.org/'>external</a><p id='top'></p>"
+        "<a href='#top'>self</a><a href='#nowhere'>self</a>"
+    )
+    (tmp_path / "b.html").write_text("<h1 id='here'>B</h1>")
+    checked, broken = check_site(tmp_path)
+    assert checked == 6
+    assert sorted(b.link for b in broken) == ["#nowhere", "b.html#gone", "c.html", "img/x.png"]
+
+
+def test_pages_use_no_cdn_and_no_timestamps(site: Path) -> None:
+    for name in toc_docnames():
+        text = (site / f"{name}.html").read_text(encoding="utf-8")
+        scripts = re.findall(r"<script[^>]+src=\"([^\"]+)\"", text)
+        assert all(not s.startswith(("http:", "https:", "//")) for s in scripts), (name, scripts)
+        assert "Last updated" not in text, name
+        assert not re.search(r" at 0x[0-9a-f]{6,}", text), name
+
+
+def test_calculator_pages_carry_widget_state(site: Path) -> None:
+    text = (site / "tools" / "present-value.html").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" in text
+    assert "_static/widgets/embed-amd.js" in text and "_static/widgets/require.js" in text
+    assert "1 194 695 DKK" in text
