@@ -200,12 +200,17 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
 def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
     """A list box where the reader picks one or more of ``options`` (Ctrl/Shift-click)."""
     chosen = tuple(v for v in (value or ()) if v in options)
-    widget = W.SelectMultiple(options=list(options), value=chosen, rows=len(options),
-                              description="" if compact else _description(meta),
-                              layout=W.Layout(width="11em" if compact else "30em"),
-                              **_style(compact))
-    return _ValueControl(widget, lambda v: (list(v), []),
-                         lambda v: tuple(x for x in (v or ()) if x in options))
+    widget = W.SelectMultiple(
+        options=list(options),
+        value=chosen,
+        rows=len(options),
+        description="" if compact else _description(meta),
+        layout=W.Layout(width="11em" if compact else "30em"),
+        **_style(compact),
+    )
+    return _ValueControl(
+        widget, lambda v: (list(v), []), lambda v: tuple(x for x in (v or ()) if x in options)
+    )
 
 
 def _text(meta: FieldMeta, value: Any, compact: bool) -> Control:
