@@ -88,13 +88,19 @@ def test_default_example_by_hand() -> None:
     )
 
 
+SMALL = {
+    "cohort_size": 50,
+    "delivery_cost": 1_000_000,
+    "years": 3,
+    "threshold_share": 0.2,
+    "routes": ["sib"],
+}
+"""A small programme for worked examples: 50 participants, 1 000 000 DKK, 3 years, 20 %."""
+
+
 def test_each_basis_and_staff_time_by_hand() -> None:
     data = {
-        "cohort_size": 50,
-        "delivery_cost": 1_000_000,
-        "years": 3,
-        "threshold_share": 0.2,
-        "routes": ["sib"],
+        **SMALL,
         "cost_items": [
             item(basis="fixed", amount=100_000),
             item(basis="per_year", hours=10, hourly_rate=500),  # 5 000 x 3 = 15 000
@@ -116,11 +122,7 @@ def test_each_basis_and_staff_time_by_hand() -> None:
 
 def test_break_even_is_where_the_scaled_share_meets_the_threshold() -> None:
     base = {
-        "cohort_size": 50,
-        "delivery_cost": 1_000_000,
-        "years": 3,
-        "threshold_share": 0.2,
-        "routes": ["sib"],
+        **SMALL,
         "cost_items": [
             item(amount=100_000),
             item(basis="per_participant", amount=1_000),

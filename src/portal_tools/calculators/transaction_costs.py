@@ -41,10 +41,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
+import yaml
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import NDArray
@@ -230,147 +232,24 @@ class CostItem(Inputs):
         return found
 
 
-def _default_items() -> list[CostItem]:
-    """The illustrative Danish first-programme scenario (every number an assumption).
+DEFAULT_PRESET = "transaction_costs_first_programme"
+"""The preset whose inputs are the model's defaults: an illustrative Danish first programme whose
+every number is an assumption, labelled in the preset file beside verified reference points."""
 
-    Kept identical to the preset ``transaction_costs_first_programme`` (a test checks this).
-    """
-    rate = 550.0
-    return [
-        CostItem(
-            name="Needs analysis and business case",
-            phase="development_design",
-            side="commissioner",
-            basis="fixed",
-            hours=250,
-            hourly_rate=rate,
-            routes=["sib", "pbr", "fee_for_service", "in_house_fund"],
-        ),
-        CostItem(
-            name="Outcome measures and payment model",
-            phase="development_design",
-            side="commissioner",
-            basis="fixed",
-            amount=150_000,
-            hours=150,
-            hourly_rate=rate,
-            routes=["sib", "pbr", "in_house_fund"],
-        ),
-        CostItem(
-            name="Feasibility study and market engagement",
-            phase="development_design",
-            side="intermediary",
-            basis="fixed",
-            amount=200_000,
-            routes=["sib", "pbr"],
-        ),
-        CostItem(
-            name="Provider scoping and effect chain",
-            phase="development_design",
-            side="provider",
-            basis="fixed",
-            amount=120_000,
-            routes=["sib", "pbr"],
-        ),
-        CostItem(
-            name="Tender and standard contract",
-            phase="contract_setup",
-            side="commissioner",
-            basis="fixed",
-            hours=120,
-            hourly_rate=rate,
-            routes=["sib", "pbr", "fee_for_service"],
-        ),
-        CostItem(
-            name="Provider's bid",
-            phase="contract_setup",
-            side="provider",
-            basis="fixed",
-            amount=40_000,
-            routes=["sib", "pbr", "fee_for_service"],
-        ),
-        CostItem(
-            name="Legal advice on the outcomes contract",
-            phase="contract_setup",
-            side="commissioner",
-            basis="fixed",
-            amount=250_000,
-            routes=["sib", "pbr"],
-        ),
-        CostItem(
-            name="Financial structuring and investor agreement",
-            phase="contract_setup",
-            side="intermediary",
-            basis="fixed",
-            amount=200_000,
-            routes=["sib"],
-        ),
-        CostItem(
-            name="Investor due diligence",
-            phase="contract_setup",
-            side="investor",
-            basis="fixed",
-            amount=80_000,
-            routes=["sib"],
-        ),
-        CostItem(
-            name="Contract management",
-            phase="operations",
-            side="commissioner",
-            basis="per_year",
-            hours=80,
-            hourly_rate=rate,
-            routes=["sib", "pbr", "fee_for_service", "in_house_fund"],
-        ),
-        CostItem(
-            name="Outcome data and verification",
-            phase="operations",
-            side="commissioner",
-            basis="per_participant",
-            amount=2_000,
-            routes=["sib", "pbr", "in_house_fund"],
-        ),
-        CostItem(
-            name="Performance management and reporting",
-            phase="operations",
-            side="intermediary",
-            basis="per_year",
-            amount=100_000,
-            routes=["sib"],
-        ),
-        CostItem(
-            name="Governance and board meetings",
-            phase="operations",
-            side="provider",
-            basis="share_of_delivery",
-            amount=0.03,
-            routes=["sib", "pbr"],
-        ),
-        CostItem(
-            name="Cost of working capital (investor return)",
-            phase="operations",
-            side="investor",
-            basis="share_of_delivery",
-            amount=0.05,
-            routes=["sib"],
-        ),
-        CostItem(
-            name="Provider's cost of carrying the risk",
-            phase="operations",
-            side="provider",
-            basis="share_of_delivery",
-            amount=0.02,
-            routes=["pbr"],
-        ),
-        CostItem(
-            name="Independent evaluation",
-            phase="operations",
-            side="commissioner",
-            basis="fixed",
-            amount=250_000,
-            routes=["sib", "pbr", "in_house_fund"],
-        ),
-    ]
+
+def _preset_inputs(name: str) -> dict[str, Any]:
+    """The ``inputs`` mapping of a shipped preset file (read directly, without validation)."""
+    text = (resources.files("portal_tools") / "presets" / f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return dict(data["inputs"])
+
+
+_DEFAULTS = _preset_inputs(DEFAULT_PRESET)
+
+
+def _default_items() -> list[CostItem]:
+    """The cost items of :data:`DEFAULT_PRESET` (one source for the defaults)."""
+    return [CostItem(**row) for row in _DEFAULTS["cost_items"]]
 
 
 class TransactionCostInputs(Inputs):
@@ -392,10 +271,10 @@ class TransactionCostInputs(Inputs):
         "municipality funds the intervention itself.",
         min_length=1,
         max_length=len(ROUTES),
-        default_factory=lambda: list(ROUTES),
+        default_factory=lambda: list(_DEFAULTS["routes"]),
     )
     cohort_size: int = field(
-        100,
+        _DEFAULTS["cohort_size"],
         label="Participants",
         help="Number of participants over the whole contract.",
         unit="people",
@@ -404,7 +283,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     delivery_cost: float = field(
-        10_000_000.0,
+        float(_DEFAULTS["delivery_cost"]),
         label="Delivery cost",
         help="Cost of delivering the intervention itself over the whole contract, without "
         "transaction costs.",
@@ -415,7 +294,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     years: int = field(
-        4,
+        _DEFAULTS["years"],
         label="Contract years",
         help="Length of the contract; per-year items are counted once per year.",
         unit="years",
@@ -424,7 +303,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     threshold_share: float = field(
-        0.15,
+        _DEFAULTS["threshold_share"],
         label="Threshold share",
         help="The transaction-cost share of delivery you would accept (0.15 = 15 %); the "
         "break-even size is where a route falls to it.",
