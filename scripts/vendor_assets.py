@@ -42,6 +42,9 @@ def main() -> None:
     # (the folder of the bundle). Copy the fonts to both, or a page with an icon gets 404s.
     for font in manager.iterdir():
         if font.suffix in FONT_SUFFIXES:
+            # html-manager derives font URLs from whichever AMD module URI loads first: the
+            # bundle itself (widgets/) or a sub-module path (widgets/embed-amd/dist/). Both exist.
+            copy(font, widgets / font.name)
             copy(font, widgets / "embed-amd" / "dist" / font.name)
             copy(font, widgets / font.name)
     mathjax = NODE / "mathjax" / "es5"
