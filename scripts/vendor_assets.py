@@ -38,15 +38,12 @@ def main() -> None:
     copy(ROOT / "scripts" / "assets" / "widgets-paths.js", widgets / "widgets-paths.js")
     manager = NODE / "@jupyter-widgets" / "html-manager" / "dist"
     copy(manager / "embed-amd.js", widgets / "embed-amd.js")
-    # html-manager resolves its font URLs from two bases: widgets/embed-amd/dist/ and widgets/
-    # (the folder of the bundle). Copy the fonts to both, or a page with an icon gets 404s.
     for font in manager.iterdir():
         if font.suffix in FONT_SUFFIXES:
             # html-manager derives font URLs from whichever AMD module URI loads first: the
             # bundle itself (widgets/) or a sub-module path (widgets/embed-amd/dist/). Both exist.
             copy(font, widgets / font.name)
             copy(font, widgets / "embed-amd" / "dist" / font.name)
-            copy(font, widgets / font.name)
     mathjax = NODE / "mathjax" / "es5"
     copy(mathjax / "tex-mml-chtml.js", DEST / "mathjax" / "tex-mml-chtml.js")
     copy(mathjax / "output" / "chtml" / "fonts", DEST / "mathjax" / "output" / "chtml" / "fonts")
