@@ -7,6 +7,7 @@ field                     control
 ========================  ===========================================================
 ``float`` / ``int``       number box with label, unit and help text
 ``Literal[...]``          drop-down
+``list[Literal[...]]``    multiple-choice list (choose one or more)
 ``bool``                  check box
 ``str``                   text box
 ``float | None``          text box; empty means none
@@ -101,8 +102,8 @@ class Control(ABC):
 
 
 def _style(compact: bool) -> dict[str, Any]:
-    # Compact controls (table rows) keep their label for screen readers but show it only in the
-    # table header: a zero-width description.
+    """Label width: the form's label column, or zero in table rows, whose column headers show
+    the labels; the zero-width label still names the control for screen readers."""
     return {"style": {"description_width": "0px" if compact else LABEL_WIDTH}}
 
 
@@ -196,6 +197,22 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
         **_style(compact),
     )
     return _ValueControl(widget, lambda v: (v, []), lambda v: v)
+
+
+def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
+    """A list box where the reader picks one or more of ``options`` (Ctrl/Shift-click)."""
+    chosen = tuple(v for v in (value or ()) if v in options)
+    widget = W.SelectMultiple(
+        options=list(options),
+        value=chosen,
+        rows=len(options),
+        description=_description(meta),
+        layout=W.Layout(width="11em" if compact else "30em"),
+        **_style(compact),
+    )
+    return _ValueControl(
+        widget, lambda v: (list(v), []), lambda v: tuple(x for x in (v or ()) if x in options)
+    )
 
 
 def _text(meta: FieldMeta, value: Any, compact: bool) -> Control:
@@ -358,6 +375,8 @@ def build_control(
         model = _model_of(_item_type(bare))
         assert model is not None
         return ListControl(meta, model, value, path)
+    if origin is list and get_origin(_item_type(bare)) is Literal:
+        return _choices(meta, value, get_args(_item_type(bare)), compact)
     if origin is Literal:
         return _choice(meta, value, get_args(bare), compact)
     if bare is bool and not optional:
