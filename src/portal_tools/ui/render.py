@@ -53,6 +53,8 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
                 text = f"{value:,.0f}".replace(",", " ")
             elif isinstance(value, float):
                 text = f"{value:.4g}"
+            elif value is None:
+                text = "–"
             else:
                 text = str(value)
             cells.append(
