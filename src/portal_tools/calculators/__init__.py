@@ -1,5 +1,5 @@
 """Every calculator of the portal; importing this package registers them all."""
 
-from portal_tools.calculators import payment, present_value
+from portal_tools.calculators import budget, effect_chain, payment, present_value, programme
 
-__all__ = ["payment", "present_value"]
+__all__ = ["budget", "effect_chain", "payment", "present_value", "programme"]
