@@ -247,6 +247,21 @@ def payment_inputs(inputs: ProgrammeInputs) -> payment.PaymentInputs:
     return parse(payment.PaymentInputs, {k: getattr(inputs, k) for k in PAYMENT_FIELDS})
 
 
+MIN_PAYMENT = 0.01
+"""Payments below one øre count as none for ratios."""
+MIN_SUCCESSES = 1e-6
+"""Fewer additional successes than this count as none for ratios."""
+
+
+def _ratio(numerator: float, denominator: float, minimum: float = MIN_PAYMENT) -> float | None:
+    """``numerator / denominator``, or ``None`` when the denominator is below ``minimum`` or
+    the ratio is not finite."""
+    if denominator < minimum:
+        return None
+    ratio = numerator / denominator
+    return ratio if np.isfinite(ratio) else None
+
+
 def _by_holder(values: np.ndarray) -> dict[str, float]:
     return {h: float(values[i]) for i, h in enumerate(HOLDERS)}
 
@@ -326,12 +341,8 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "net_result_pv_by_holder": _by_holder(savings_pv - costs_pv - payments_pv),
         "net_result_pv": float((savings_pv - costs_pv - payments_pv).sum()),
         "share_of_savings_by_holder": shares(nominal),
-        "payer_savings_to_payments_pv": (
-            float(savings_pv[payer] / payments_pv[payer]) if payments_pv[payer] > 0 else None
-        ),
-        "payments_per_additional_success": (
-            total_paid / f.additional if f.additional > 0 else None
-        ),
+        "payer_savings_to_payments_pv": _ratio(float(savings_pv[payer]), float(payments_pv[payer])),
+        "payments_per_additional_success": _ratio(total_paid, f.additional, MIN_SUCCESSES),
         "total_outcome_payments": total_paid,
         "investor_net": float(flows.sum()),
         "investor_irr": min(irr_rates, key=abs) if irr_rates else None,
