@@ -64,6 +64,7 @@ __all__ = [
     "CALCULATOR",
     "CEILINGS",
     "HOLDERS",
+    "HOLDER_NAMES",
     "MAX_YEARS",
     "BudgetHolder",
     "Ceiling",
@@ -75,6 +76,8 @@ __all__ = [
     "chain_flows",
     "charts",
     "compute",
+    "default_consequences",
+    "default_steps",
     "effect_path",
     "rate_label",
     "shares",
@@ -163,15 +166,17 @@ class CostInputs(Inputs):
     )
 
 
-def _default_steps() -> list[StepInputs]:
+def default_steps() -> list[StepInputs]:
+    """The housing-support chain of the default example (rates are assumptions)."""
     return [
-        StepInputs(name="Enrolled", rate=0.85),
-        StepInputs(name="Completed the programme", rate=0.75),
-        StepInputs(name="Outcome reached", rate=0.7),
+        StepInputs(name="Moved into own home", rate=0.85),
+        StepInputs(name="Completed the support course", rate=0.75),
+        StepInputs(name="Manages own home after a year", rate=0.7),
     ]
 
 
-def _default_consequences() -> list[ConsequenceInputs]:
+def default_consequences() -> list[ConsequenceInputs]:
+    """The housing-support consequences of the default example (prices are assumptions)."""
     return [
         ConsequenceInputs(
             label="Less municipal housing support",
@@ -241,7 +246,7 @@ class EffectChainInputs(Inputs):
         help="The steps from referral to outcome, in order, each with its rate.",
         min_length=1,
         max_length=12,
-        default_factory=_default_steps,
+        default_factory=default_steps,
     )
     baseline_rate: float = field(
         0.15,
@@ -277,7 +282,7 @@ class EffectChainInputs(Inputs):
         help="Yearly saving per additional successful participant, by budget holder and ceiling.",
         min_length=1,
         max_length=40,
-        default_factory=_default_consequences,
+        default_factory=default_consequences,
     )
     intervention_costs: list[CostInputs] = field(
         label="Public costs of the programme",

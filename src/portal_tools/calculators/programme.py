@@ -59,6 +59,8 @@ from portal_tools.calculators.effect_chain import (
     EffectChainInputs,
     StepInputs,
     chain_flows,
+    default_consequences,
+    default_steps,
     rate_label,
     shares,
 )
@@ -82,43 +84,6 @@ PAYMENT_FIELDS = (
     "currency",
 )
 """Fields passed on to the payment mechanism."""
-
-
-def _steps() -> list[StepInputs]:
-    return [
-        StepInputs(name="Moved into own home", rate=0.85),
-        StepInputs(name="Completed the support course", rate=0.75),
-        StepInputs(name="Manages own home after a year", rate=0.7),
-    ]
-
-
-def _consequences() -> list[ConsequenceInputs]:
-    return [
-        ConsequenceInputs(
-            label="Less municipal housing support",
-            budget_holder="kommune",
-            ceiling="service",
-            annual_saving=60_000,
-        ),
-        ConsequenceInputs(
-            label="Fewer nights in shelters",
-            budget_holder="kommune",
-            ceiling="service",
-            annual_saving=25_000,
-        ),
-        ConsequenceInputs(
-            label="Fewer psychiatric admissions",
-            budget_holder="region",
-            ceiling="service",
-            annual_saving=15_000,
-        ),
-        ConsequenceInputs(
-            label="Less police and court time",
-            budget_holder="stat",
-            ceiling="outside",
-            annual_saving=10_000,
-        ),
-    ]
 
 
 def _costs() -> list[CostInputs]:
@@ -161,14 +126,14 @@ class ProgrammeInputs(EffectChainInputs):
         help="The steps from referral to outcome, in order, each with its rate.",
         min_length=1,
         max_length=12,
-        default_factory=_steps,
+        default_factory=default_steps,
     )
     consequences: list[ConsequenceInputs] = field(
         label="Consequences",
         help="Yearly saving per additional successful participant, by budget holder and ceiling.",
         min_length=1,
         max_length=40,
-        default_factory=_consequences,
+        default_factory=default_consequences,
     )
     intervention_costs: list[CostInputs] = field(
         label="Public costs of the programme",
