@@ -35,11 +35,11 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from pydantic import Field
 
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
-from portal_tools.results import Metric, Result
+from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
     "BUDGET_COLUMNS",
@@ -307,18 +307,8 @@ def ceiling_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -
             fontsize=8,
             color=PALETTE[3],
         )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(title or "Effect on the municipality's service ceiling", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    year_axes(ax, years, currency, title or "Effect on the municipality's service ceiling")
     return fig
-
-
-def _money(x: float, currency: str) -> str:
-    return f"{x:,.0f}".replace(",", " ") + f" {currency}"
 
 
 def ceiling_alt(table: pd.DataFrame, currency: str) -> str:
@@ -332,7 +322,7 @@ def ceiling_alt(table: pd.DataFrame, currency: str) -> str:
     return (
         f"Bar chart of the municipality's service-ceiling effect in each of {len(table)} years, "
         f"with a line for the cumulative effect, which ends at "
-        f"{_money(float(table['service_ceiling_effect'].sum()), currency)}. {burden}"
+        f"{format_value(float(table['service_ceiling_effect'].sum()), 'money', currency)}. {burden}"
     )
 
 

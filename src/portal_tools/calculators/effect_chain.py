@@ -54,11 +54,11 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools import cashflow
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
-from portal_tools.results import Metric, Result
+from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
     "CALCULATOR",
@@ -555,18 +555,10 @@ def _holders_chart(result: Result) -> Figure:
         linewidth=2,
         label="Cumulative net, all budgets",
     )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title("Savings by budget holder, costs and cumulative net result", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    year_axes(
+        ax, years, result.currency, "Savings by budget holder, costs and cumulative net result"
+    )
     return fig
-
-
-def _money(x: float | None, currency: str) -> str:
-    return "none" if x is None else f"{x:,.0f}".replace(",", " ") + f" {currency}"
 
 
 def charts(result: Result) -> list[Chart]:
@@ -579,7 +571,8 @@ def charts(result: Result) -> list[Chart]:
     )
     n_years = len(result.tables["yearly"])
     by_holder = ", ".join(
-        f"{HOLDER_NAMES[h].lower()} {_money(s['savings_by_holder'][h], cur)}" for h in HOLDERS
+        f"{HOLDER_NAMES[h].lower()} {format_value(s['savings_by_holder'][h], 'money', cur)}"
+        for h in HOLDERS
     )
     return [
         Chart(_funnel_chart(result), f"Funnel chart of the effect chain. {steps}."),
@@ -587,8 +580,8 @@ def charts(result: Result) -> list[Chart]:
             _holders_chart(result),
             f"Stacked bar chart of yearly savings by budget holder over {n_years} years, with "
             "programme costs below zero and a line for the cumulative net result of "
-            f"all public budgets, ending at {_money(s['net_result'], cur)}. Savings in total: "
-            f"{by_holder}.",
+            f"all public budgets, ending at {format_value(s['net_result'], 'money', cur)}. "
+            f"Savings in total: {by_holder}.",
         ),
     ]
 

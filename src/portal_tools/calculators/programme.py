@@ -34,6 +34,7 @@ Semantics (years ``t = 1 .. years``)
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -54,21 +55,17 @@ from portal_tools.calculators.effect_chain import (
     HOLDER_NAMES,
     HOLDERS,
     BudgetHolder,
-    ConsequenceInputs,
     CostInputs,
     EffectChainInputs,
-    StepInputs,
     chain_flows,
-    default_consequences,
-    default_steps,
     rate_label,
     shares,
 )
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import field, parse
 from portal_tools.registry import Calculator, register
-from portal_tools.results import Metric, Result
+from portal_tools.results import Metric, Result, format_value
 
 __all__ = ["CALCULATOR", "ProgrammeInputs", "charts", "compute", "payment_inputs"]
 
@@ -109,6 +106,11 @@ def _outcomes() -> list[payment.OutcomeInputs]:
     ]
 
 
+def _payment_field(name: str) -> Any:
+    """A copy of the payment mechanism's field ``name`` (same label, help and bounds)."""
+    return copy.deepcopy(payment.PaymentInputs.model_fields[name])
+
+
 class ProgrammeInputs(EffectChainInputs):
     """An effect chain (public savings and costs) plus an outcomes contract and its payer."""
 
@@ -120,20 +122,6 @@ class ProgrammeInputs(EffectChainInputs):
         unit="years",
         ge=1,
         le=payment.MAX_YEARS,
-    )
-    steps: list[StepInputs] = field(
-        label="Effect chain",
-        help="The steps from referral to outcome, in order, each with its rate.",
-        min_length=1,
-        max_length=12,
-        default_factory=default_steps,
-    )
-    consequences: list[ConsequenceInputs] = field(
-        label="Consequences",
-        help="Yearly saving per additional successful participant, by budget holder and ceiling.",
-        min_length=1,
-        max_length=40,
-        default_factory=default_consequences,
     )
     intervention_costs: list[CostInputs] = field(
         label="Public costs of the programme",
@@ -161,30 +149,9 @@ class ProgrammeInputs(EffectChainInputs):
         max_length=payment.MAX_OUTCOMES,
         default_factory=_outcomes,
     )
-    total_cap: float | None = field(
-        None,
-        label="Total cap",
-        help="Optional maximum of all outcome payments together; empty means none.",
-        unit="total",
-        ge=0,
-        le=1e12,
-    )
-    per_person_cap: float | None = field(
-        None,
-        label="Cap per participant",
-        help="Optional maximum paid per participant on average; empty means none.",
-        unit="per participant",
-        ge=0,
-        le=1e12,
-    )
-    return_cap: float | None = field(
-        None,
-        label="Return cap",
-        help="Optional maximum investor IRR (0.08 = 8 % a year); empty means none.",
-        unit="share per year",
-        ge=0,
-        le=1,
-    )
+    total_cap: float | None = _payment_field("total_cap")
+    per_person_cap: float | None = _payment_field("per_person_cap")
+    return_cap: float | None = _payment_field("return_cap")
     payer: BudgetHolder = field(
         "kommune",
         label="Outcome payer",
@@ -376,28 +343,23 @@ def _holders_chart(result: Result) -> Figure:
         linewidth=1.5,
         label="Investor",
     )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title("Cumulative net position by budget holder and investor (nominal)", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    year_axes(
+        ax,
+        years,
+        result.currency,
+        "Cumulative net position by budget holder and investor (nominal)",
+    )
     return fig
-
-
-def _money(x: float, currency: str) -> str:
-    return f"{x:,.0f}".replace(",", " ") + f" {currency}"
 
 
 def charts(result: Result) -> list[Chart]:
     """The municipality's service-ceiling chart and the cumulative net position by holder."""
     table = result.tables["yearly"]
     ends = "; ".join(
-        f"{HOLDER_NAMES[h].lower()} {_money(last, result.currency)}"
+        f"{HOLDER_NAMES[h].lower()} {format_value(last, 'money', result.currency)}"
         for h, last in ((h, float(table[f"cumulative_net_{h}"].iloc[-1])) for h in HOLDERS)
     )
-    investor = _money(float(table["investor_cumulative"].iloc[-1]), result.currency)
+    investor = format_value(float(table["investor_cumulative"].iloc[-1]), "money", result.currency)
     budget = result.tables["budget"]
     return [
         Chart(ceiling_chart(budget, result.currency), ceiling_alt(budget, result.currency)),
