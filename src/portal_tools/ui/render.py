@@ -54,7 +54,7 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
             elif isinstance(value, float):
                 text = f"{value:.4g}"
             elif value is None:
-                text = "–"
+                text = ""
             else:
                 text = str(value)
             cells.append(
