@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 UV_VERSION := 0.13.9
 ENV_STAMP := $(VENV)/.portal-env
 NPM_STAMP := node_modules/.portal-npm
-VENDOR_STAMP := book/_assets/vendor/.portal-vendor
+VENDOR_STAMP := book/_vendor/.portal-vendor
 PORT ?= 8000
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -72,4 +72,4 @@ bench: env
 	$(VENV)/bin/pytest benchmarks --benchmark-only
 
 clean:
-	rm -rf book/_build build book/_assets/vendor
+	rm -rf book/_build build book/_vendor
