@@ -1,5 +1,5 @@
 """Every calculator of the portal; importing this package registers them all."""
 
-from portal_tools.calculators import payment, present_value
+from portal_tools.calculators import creaming, payment, present_value, risk
 
-__all__ = ["payment", "present_value"]
+__all__ = ["creaming", "payment", "present_value", "risk"]
