@@ -229,3 +229,18 @@ def test_cli_runs_a_risk_scenario_and_reports_bad_input(
     assert main(["run", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and any("correlation" in line for line in err)
+
+
+def test_form_shows_progress_for_a_slow_run_and_hides_it_afterwards() -> None:
+    import dataclasses
+
+    from portal_tools.ui.form import CalculatorApp
+
+    slow = dataclasses.replace(CALCULATOR, slow=lambda _inputs: True)
+    seen: list[float] = []
+    app = CalculatorApp(slow, initial=scenario(paths=9_000))
+    app.progress.observe(lambda change: seen.append(change["new"]), names="value")
+    app.update()
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and len(seen) == 4
+    assert app.progress.layout.display == "none"
+    assert app.result is not None and app.result.summary["paths"] == 9_000

@@ -503,8 +503,9 @@ def _served_chart(result: Result) -> Figure:
         )
     ax.set_xticks(x, [c.replace(", ", ",\n") for c in comp["contract"]], fontsize=9)
     ax.set_ylabel("Share of the segment served (%)")
-    ax.set_ylim(0, 105)
-    ax.legend(loc="upper left", frameon=False, fontsize=9, ncols=min(4, len(names)))
+    ax.set_ylim(0, 122)
+    ax.set_yticks(range(0, 101, 20))
+    ax.legend(loc="upper center", frameon=False, fontsize=9, ncols=min(5, len(names)))
     ax.set_title("Who is served under three contracts", fontsize=11)
     ax.grid(axis="y", alpha=0.3)
     return fig

@@ -469,7 +469,8 @@ def _irr_percentiles(irr: F64, net: F64) -> dict[str, float | None]:
 
 
 def _histogram(irr: F64, bins: int = 30) -> pd.DataFrame:
-    """IRR histogram over the 1st-99th percentile range; paths outside it fall in the end bins."""
+    """IRR histogram over the 1st-99th percentile range in about ``bins`` bars with an edge at 0;
+    paths outside the range are counted in the end bars."""
     finite = irr[np.isfinite(irr)]
     columns = ["bin_start", "bin_end", "paths", "share", "loss_region"]
     if finite.size == 0:
@@ -477,7 +478,11 @@ def _histogram(irr: F64, bins: int = 30) -> pd.DataFrame:
     lo, hi = np.percentile(finite, [1, 99], method="inverted_cdf")
     if hi - lo < 1e-6:
         lo, hi = lo - 0.005, hi + 0.005
-    counts, edges = np.histogram(np.clip(finite, lo, hi), bins=bins, range=(lo, hi))
+    width = (hi - lo) / bins
+    # Zero is always a bin edge, so a bar is either wholly a loss or wholly a gain.
+    start = math.floor(lo / width) * width
+    edges = start + width * np.arange(math.ceil((hi - start) / width - 1e-9) + 1)
+    counts, edges = np.histogram(np.clip(finite, edges[0], edges[-1]), bins=edges)
     return pd.DataFrame(
         {
             "bin_start": edges[:-1],
@@ -727,9 +732,10 @@ def charts(result: Result) -> list[Chart]:
         ),
         Chart(
             _irr_chart(result),
-            f"Histogram of the investor's IRR across the simulated worlds, with IRRs below zero "
-            f"(a loss) in a different colour; the median IRR is {mid} and the investor loses "
-            f"money in {s['prob_investor_loss'] * 100:.1f} % of the worlds.",
+            f"Histogram of the investor's IRR across the simulated worlds (the end bars include "
+            f"the tails), with IRRs below zero (a loss) in a different colour; the median IRR "
+            f"is {mid} and the investor loses money in "
+            f"{s['prob_investor_loss'] * 100:.1f} % of the worlds.",
         ),
     ]
 
