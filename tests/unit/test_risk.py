@@ -75,7 +75,7 @@ def test_summary_has_the_documented_keys_and_percentile_mappings() -> None:
 
 def test_zero_spread_without_cohort_noise_equals_the_payment_model_on_every_path() -> None:
     data = scenario(uncertainty={}, cohort_noise=False, paths=300)
-    data["payment"] = {**PAYMENT, "total_cap": 2_500_000, "return_cap": 0.05}
+    data["payment"] = {**PAYMENT, "total_cap": 4_000_000, "return_cap": 0.05}
     result = CALCULATOR.run(data)
     expected = payment.CALCULATOR.run(data["payment"]).summary
     contract = payment.contract_arrays(payment.CALCULATOR.parse(data["payment"]))
