@@ -40,6 +40,9 @@ def main() -> None:
     copy(manager / "embed-amd.js", widgets / "embed-amd.js")
     for font in manager.iterdir():
         if font.suffix in FONT_SUFFIXES:
+            # html-manager derives font URLs from whichever AMD module URI loads first: the
+            # bundle itself (widgets/) or a sub-module path (widgets/embed-amd/dist/). Both exist.
+            copy(font, widgets / font.name)
             copy(font, widgets / "embed-amd" / "dist" / font.name)
     mathjax = NODE / "mathjax" / "es5"
     copy(mathjax / "tex-mml-chtml.js", DEST / "mathjax" / "tex-mml-chtml.js")

@@ -1,7 +1,7 @@
 // Loaded after require.js and before embed-amd.js on pages with widgets.
 // 1. Point require.js at the vendored widget bundle. html-manager derives the URLs of its font
-//    files from the module URIs, which resolve below widgets/embed-amd/dist/ (the vendoring
-//    script puts the fonts there).
+//    files from a module URI, which resolves to widgets/ or widgets/embed-amd/dist/ depending on
+//    which module loads first (the vendoring script puts the fonts in both).
 // 2. The widget manager typesets labels with the MathJax 2 call MathJax.Hub.Queue; the site uses
 //    MathJax 3, so provide that one call on top of MathJax 3's typesetPromise.
 (function () {

@@ -63,10 +63,7 @@ def check_site(root: Path) -> tuple[int, list[BrokenLink]]:
                 continue
             checked += 1
             parts = urlsplit(link)
-            if parts.path:
-                target = (page.parent / unquote(parts.path)).resolve()
-            else:
-                target = page
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
@@ -75,7 +72,10 @@ def check_site(root: Path) -> tuple[int, list[BrokenLink]]:
             if root not in target.parents and target != root:
                 broken.append(BrokenLink(rel_page, link, "points outside the site"))
                 continue
-            if parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in _parse(target, cache).ids:
-                    broken.append(BrokenLink(rel_page, link, "no such anchor"))
+            if (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _parse(target, cache).ids
+            ):
+                broken.append(BrokenLink(rel_page, link, "no such anchor"))
     return checked, broken

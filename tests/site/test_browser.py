@@ -48,7 +48,9 @@ def visit(browser: Any, base_url: str) -> Iterator[Any]:
                 r.abort()
 
         page.route("**/*", route)
-        page.on("console", lambda m: seen.console_errors.append(m.text) if m.type == "error" else None)
+        page.on(
+            "console", lambda m: seen.console_errors.append(m.text) if m.type == "error" else None
+        )
         page.on("pageerror", lambda e: seen.console_errors.append(f"pageerror: {e}"))
         page.on("response", lambda r: seen.failed.append(r.url) if r.status >= 400 else None)
         page.goto(f"{base_url}/{path}", wait_until="load")
