@@ -438,7 +438,8 @@ def simulate(
         sl = slice(start, start + n)
         out_rates[sl] = rates
         total[sl] = yearly.sum(axis=1)
-        uncapped[sl] = settled.after_triggers.sum(axis=(1, 2))
+        # each outcome's timing profile sums to 1, so its uncapped total is achievements x price
+        uncapped[sl] = (settled.achievements * contract.price * settled.triggered).sum(axis=1)
         flows = payment.investor_flows(contract, yearly)
         cumulative[sl] = np.cumsum(flows, axis=1)
         irr[sl] = irr_paths(flows)

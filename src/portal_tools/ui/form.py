@@ -101,7 +101,9 @@ class Control(ABC):
 
 
 def _style(compact: bool) -> dict[str, Any]:
-    return {} if compact else {"style": {"description_width": LABEL_WIDTH}}
+    """Label width: the form's label column, or zero in table rows, whose column headers show
+    the labels; the zero-width label still names the control for screen readers."""
+    return {"style": {"description_width": "0px" if compact else LABEL_WIDTH}}
 
 
 class _ValueControl(Control):
@@ -136,7 +138,7 @@ def _number(meta: FieldMeta, value: Any, path: str, compact: bool, integer: bool
     cls = W.IntText if integer else W.FloatText
     kwargs: dict[str, Any] = {
         "value": value if value is not None else 0,
-        "description": "" if compact else _description(meta),
+        "description": _description(meta),
         "layout": W.Layout(width="9em" if compact else "30em"),
     }
     if compact:
@@ -152,7 +154,7 @@ def _optional_number(meta: FieldMeta, value: Any, path: str, compact: bool) -> C
     widget = W.Text(
         value="" if value is None else f"{value:g}",
         placeholder="none",
-        description="" if compact else _description(meta),
+        description=_description(meta),
         continuous_update=False,
         layout=W.Layout(width="9em" if compact else "30em"),
         **_style(compact),
@@ -176,7 +178,7 @@ def _amounts(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
 
     widget = W.Text(
         value=show(value),
-        description="" if compact else _description(meta),
+        description=_description(meta),
         continuous_update=False,
         placeholder="e.g. 1 000 000, 500 000, 0",
         layout=W.Layout(width="12em" if compact else "min(100%, 60em)"),
@@ -189,7 +191,7 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
     widget = W.Dropdown(
         options=list(options),
         value=value if value in options else options[0],
-        description="" if compact else _description(meta),
+        description=_description(meta),
         layout=W.Layout(width="11em" if compact else "30em"),
         **_style(compact),
     )
@@ -200,7 +202,7 @@ def _text(meta: FieldMeta, value: Any, compact: bool) -> Control:
     widget = W.Text(
         value="" if value is None else str(value),
         continuous_update=False,
-        description="" if compact else _description(meta),
+        description=_description(meta),
         layout=W.Layout(width="12em" if compact else "30em"),
         **_style(compact),
     )
@@ -214,7 +216,7 @@ def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     widget = W.Textarea(
         value=show(value),
         continuous_update=False,
-        description="" if compact else _description(meta),
+        description=_description(meta),
         layout=W.Layout(width="min(100%, 60em)", height="7em"),
         **_style(compact),
     )
