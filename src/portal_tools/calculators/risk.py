@@ -301,14 +301,18 @@ def _npv_x(flows: F64, x: F64) -> tuple[F64, F64]:
     return value, deriv
 
 
-def _refine(flows: F64, lo: F64, hi: F64) -> F64:
-    """Root of the NPV polynomial in ``[lo, hi]`` (a sign change), per path: Newton steps kept
-    inside the shrinking bracket (a bisection step when Newton would leave it); paths leave the
-    loop once the Newton step (or the bracket) is below ``1e-11`` relative."""
-    f_lo, _ = _npv_x(flows, lo)
-    x = (lo + hi) / 2
+def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
+    """Root of the NPV polynomial in ``[lo, hi]`` (values ``f_lo`` and ``f_hi`` of opposite sign),
+    per path: start at the secant point of the bracket, then Newton steps kept inside the
+    shrinking bracket (a bisection step when Newton would leave it). A path is done once its
+    Newton step (or its bracket) is below ``1e-11`` relative; done paths are dropped from the
+    arrays once they are the majority."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+    x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
     out = x.copy()
     idx = np.arange(x.size)
+    done = np.zeros(x.size, dtype=bool)
     for _ in range(200):
         value, deriv = _npv_x(flows, x)
         same = (value > 0) == (f_lo > 0)
@@ -318,21 +322,24 @@ def _refine(flows: F64, lo: F64, hi: F64) -> F64:
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - value / deriv
         inside = (newton > lo) & (newton < hi)
-        converged = (value == 0) | (np.abs(newton - x) <= 1e-11 * x)
-        new = np.where(converged, x, np.where(inside, newton, (lo + hi) / 2))
-        out[idx] = new
+        converged = done | (value == 0) | (np.abs(newton - x) <= 1e-11 * x)
+        x = np.where(converged, x, np.where(inside, newton, (lo + hi) / 2))
         done = converged | (hi - lo <= 1e-11 * x)
         if done.all():
             break
-        keep = ~done
-        idx, flows, x, lo, hi, f_lo = (
-            idx[keep],
-            flows[keep],
-            new[keep],
-            lo[keep],
-            hi[keep],
-            f_lo[keep],
-        )
+        if 2 * int(done.sum()) > done.size:
+            out[idx] = x
+            keep = ~done
+            idx, flows, x, lo, hi, f_lo, done = (
+                idx[keep],
+                flows[keep],
+                x[keep],
+                lo[keep],
+                hi[keep],
+                f_lo[keep],
+                done[keep],
+            )
+    out[idx] = x
     return out
 
 
@@ -367,7 +374,14 @@ def irr_paths(flows: ArrayLike) -> F64:
     for has, j in ((has_below, j_below), (has_above, j_above)):
         rows = np.flatnonzero(has)
         if rows.size:
-            x = _refine(f[rows], _IRR_X_GRID[j[rows]], _IRR_X_GRID[j[rows] + 1])
+            jr = j[rows]
+            x = _refine(
+                f[rows],
+                _IRR_X_GRID[jr],
+                _IRR_X_GRID[jr + 1],
+                values[rows, jr],
+                values[rows, jr + 1],
+            )
             candidates.append((rows, 1.0 / x - 1.0))
     for rows, rates in candidates:
         current = out[rows]
