@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["PALETTE", "Chart", "cashflow_chart", "money_axis", "png_bytes"]
+__all__ = ["PALETTE", "Chart", "cashflow_chart", "money_axis", "png_bytes", "year_axes"]
 
 # Colour-blind-safe palette (Okabe-Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -40,6 +40,21 @@ def money_axis(ax: object, currency: str = "DKK") -> None:
 
     ax.yaxis.set_major_formatter(FuncFormatter(fmt))  # type: ignore[attr-defined]
     ax.set_ylabel(currency)  # type: ignore[attr-defined]
+
+
+def year_axes(
+    ax: object, years: np.ndarray, currency: str, title: str, legend_size: int = 8
+) -> None:
+    """Finish a chart over years: zero line, year ticks (at most about ten labels), money y axis,
+    legend top left, title and light horizontal grid."""
+    ax.axhline(0, color="#444444", linewidth=0.8)  # type: ignore[attr-defined]
+    ax.set_xlabel("Year")  # type: ignore[attr-defined]
+    ticks = years if years.size <= 20 else years[:: max(1, years.size // 10)]
+    ax.set_xticks(ticks)  # type: ignore[attr-defined]
+    money_axis(ax, currency)
+    ax.legend(loc="upper left", frameon=False, fontsize=legend_size)  # type: ignore[attr-defined]
+    ax.set_title(title, fontsize=11)  # type: ignore[attr-defined]
+    ax.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
 
 
 def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -> Figure:

@@ -181,6 +181,13 @@ def _range_text(ge: Any, le: Any, gt: Any, lt: Any) -> str:
     return " and ".join(p for p in (low, high) if p)
 
 
+def _joined(rng: str) -> str:
+    """' of at least 1' / ' from 0 to 1' / ' above 0': how a range follows 'a number'."""
+    if not rng:
+        return ""
+    return f" of {rng}" if rng.startswith("at ") else f" {rng}"
+
+
 def _strip_optional(annotation: Any) -> tuple[Any, bool]:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
@@ -203,10 +210,10 @@ def _type_text(annotation: Any, bounds: Mapping[str, Any]) -> str:
         text = "true or false"
     elif annotation is int:
         rng = _range_text(*(extra_bounds.get(k) for k in ("ge", "le", "gt", "lt")))
-        text = "a whole number" + (f" {rng}" if rng else "")
+        text = "a whole number" + _joined(rng)
     elif annotation is float:
         rng = _range_text(*(extra_bounds.get(k) for k in ("ge", "le", "gt", "lt")))
-        text = "a number" + (f" {rng}" if rng else "")
+        text = "a number" + _joined(rng)
     elif annotation is str:
         text = "text"
     elif origin is Literal:

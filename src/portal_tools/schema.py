@@ -137,7 +137,8 @@ def schema_frame(calculator: Calculator[Any]) -> pd.DataFrame:
 
 
 def schema_html(calculator: Calculator[Any]) -> str:
-    """An HTML table of the schema, with a caption, column headers and row paths as row headers.
+    """An HTML table of the schema in three columns (field, what is allowed with its unit and
+    default, meaning), with a caption, column headers and the field paths as row headers.
 
     Row-model fields are indented under their table; a default that is an illustrative
     assumption is marked *(assumption)*.
@@ -145,16 +146,18 @@ def schema_html(calculator: Calculator[Any]) -> str:
     esc = html.escape
     head = "".join(
         f"<th scope='col'>{h}</th>"
-        for h in ("Field (under inputs)", "Label", "Allowed", "Unit", "Default", "Help")
+        for h in ("Field (under inputs)", "Allowed, unit and default", "Meaning")
     )
     body: list[str] = []
     for f in schema_fields(calculator.inputs):
         default = esc(f.default) + (" <em>(assumption)</em>" if f.assumption else "")
-        pad = f" style='padding-left:{0.5 + 1.5 * f.depth}em'" if f.depth else ""
+        unit = f"<br/>Unit: {esc(f.unit)}" if f.unit else ""
+        pad = f"padding-left:{0.5 + 1.5 * f.depth}em;" if f.depth else ""
         body.append(
-            f"<tr><th scope='row'{pad}><code>{esc(f.path)}</code></th><td>{esc(f.label)}</td>"
-            f"<td>{esc(f.allowed)}</td><td>{esc(f.unit)}</td><td>{default}</td>"
-            f"<td>{esc(f.help)}</td></tr>"
+            f"<tr><th scope='row' style='{pad}text-align:left;font-weight:normal'>"
+            f"<code>{esc(f.path)}</code><br/><strong>{esc(f.label)}</strong></th>"
+            f"<td style='min-width:12em'>{esc(f.allowed)}{unit}<br/>Default: {default}</td>"
+            f"<td style='min-width:14em'>{esc(f.help)}</td></tr>"
         )
     caption = f"Inputs of the calculator {calculator.name!r} ({calculator.title})"
     return (

@@ -82,7 +82,7 @@ def test_not_a_mapping() -> None:
 
 
 def test_allowed_text_from_metadata() -> None:
-    assert allowed_text(field_meta(Example, "cap")) == "a number at least 0, or empty (none) (DKK)"
+    assert allowed_text(field_meta(Example, "cap")) == "a number of at least 0, or empty (none) (DKK)"
     assert field_meta(Example, "rows").default == [Row()]
 
 

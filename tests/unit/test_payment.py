@@ -17,6 +17,7 @@ from portal_tools.calculators.payment import (
     contract_arrays,
     cut_latest_first,
     investor_flows,
+    rate_sensitivity,
     settle,
 )
 from portal_tools.errors import InputError
@@ -372,3 +373,29 @@ def test_any_input_either_parses_or_raises_input_error(data: dict[str, Any]) -> 
         assert all(p.path and p.allowed for p in err.problems)
     else:
         assert _finite(result.summary)
+
+
+def test_rate_sensitivity_by_hand() -> None:
+    # One outcome: 100 * 0.5 * 1 000 = 50 000 in year 2 against a cost of 40 000 in year 1.
+    # Factor 0.5: 25 000 paid (net -15 000, IRR -37.5 %); factor 1: IRR 25 %;
+    # factor 3: the rate is capped at 1, so 100 000 paid (IRR 150 %).
+    inputs = parse(
+        PaymentInputs,
+        {
+            "cohort_size": 100,
+            "years": 2,
+            "delivery_costs": [40_000],
+            "outcomes": [outcome(payment_year=2)],
+        },
+    )
+    table = rate_sensitivity(inputs, [0.5, 1.0, 3.0])
+    assert table["total_outcome_payments"].tolist() == pytest.approx([25_000, 50_000, 100_000])
+    assert table["investor_net"].tolist() == pytest.approx([-15_000, 10_000, 60_000])
+    assert table["investor_irr"].tolist() == pytest.approx([-0.375, 0.25, 1.5])
+    assert table["investor_moic"].tolist() == pytest.approx([0.625, 1.25, 2.5])
+    assert table["peak_investor_exposure"].tolist() == pytest.approx([40_000] * 3)
+    with pytest.raises(InputError) as err:
+        rate_sensitivity(inputs, [1.0, float("nan")])
+    assert err.value.problems[0].path == "factors[1]"
+    with pytest.raises(InputError):
+        rate_sensitivity(inputs, [])

@@ -58,13 +58,13 @@ def test_nested_rows_and_entries_are_listed_depth_first() -> None:
     ]
     by_path = {f.path: f for f in fields}
     assert by_path["count"].default == "required"
-    assert by_path["count"].allowed == "a whole number at least 1"
+    assert by_path["count"].allowed == "a whole number of at least 1"
     assert by_path["count"].unit == "people"
     assert by_path["rows"].allowed == "a table (list) of 1 to 4 rows with the fields below"
     assert by_path["rows"].default == "2 rows"
     assert by_path["rows[i].leaf.share"].assumption is True
     assert by_path["rows[i].leaf.share"].default == "0.25"
-    assert by_path["cap"].allowed == "a number at least 0, or empty (none)"
+    assert by_path["cap"].allowed == "a number of at least 0, or empty (none)"
     assert by_path["cap"].default == "empty"
 
 

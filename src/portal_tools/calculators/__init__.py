@@ -1,5 +1,23 @@
 """Every calculator of the portal; importing this package registers them all."""
 
-from portal_tools.calculators import creaming, payment, present_value, risk
+from portal_tools.calculators import (
+    budget,
+    creaming,
+    effect_chain,
+    payment,
+    present_value,
+    programme,
+    risk,
+    transaction_costs,
+)
 
-__all__ = ["creaming", "payment", "present_value", "risk"]
+__all__ = [
+    "budget",
+    "creaming",
+    "effect_chain",
+    "payment",
+    "present_value",
+    "programme",
+    "risk",
+    "transaction_costs",
+]

@@ -51,14 +51,17 @@ Public API (for other models that reuse the mechanism)
 - :func:`investor_flows` ``(contract, yearly_payments)`` -> ``(..., years)`` cash flow of the
   investor.
 - :func:`cut_latest_first` ``(flows, limit)``: the capping rule on the last axis.
+- :func:`rate_sensitivity` ``(inputs, factors)``: investor results when every expected rate is
+  scaled by each factor (a what-if table).
 - :func:`compute` ``(inputs)`` -> :class:`~portal_tools.results.Result` (summary, tables, notes).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -86,6 +89,7 @@ __all__ = [
     "contract_arrays",
     "cut_latest_first",
     "investor_flows",
+    "rate_sensitivity",
     "settle",
 ]
 
@@ -280,7 +284,7 @@ class PaymentInputs(Inputs):
                 Problem(
                     "delivery_costs",
                     f"{len(self.delivery_costs)} amounts",
-                    f"at most one amount per contract year ({self.years} years)",
+                    f"at most one amount per contract year ({_years(self.years)})",
                     "Delivery costs per year",
                 )
             )
@@ -305,8 +309,8 @@ class PaymentInputs(Inputs):
                     Problem(
                         f"outcomes[{i}].{where}",
                         shown,
-                        f"payments within the contract's {self.years} years (this outcome would be "
-                        f"paid until year {last})",
+                        f"payments within the contract's {_years(self.years)} "
+                        f"(this outcome would be paid until year {last})",
                         "Payment year" if span == 1 else "Payment profile",
                     )
                 )
@@ -323,6 +327,10 @@ class PaymentInputs(Inputs):
                     )
                 )
         return problems
+
+
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
 
 
 @dataclass(frozen=True)
@@ -523,6 +531,40 @@ def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settleme
     )
 
 
+def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.DataFrame:
+    """The contract settled with every expected rate multiplied by each factor (at most 1).
+
+    A factor of 1 is the expected case, 0.5 means every outcome is achieved half as often.
+    One row per factor: the achieved share of expectations, total outcome payments, the
+    investor's surplus, money multiple, IRR (``None`` where no rate exists) and peak exposure.
+    The settlement is vectorised over the factors (see :func:`settle`).
+    """
+    f = np.asarray(factors, dtype=float)
+    bad = [i for i, x in enumerate(f.tolist()) if not (math.isfinite(x) and 0 <= x <= 10)]
+    if f.ndim != 1 or f.size == 0 or bad:
+        i = bad[0] if bad else 0
+        raise InputError.single(
+            f"factors[{i}]" if bad else "factors",
+            list(np.atleast_1d(f)),
+            "a non-empty list of factors from 0 to 10",
+        )
+    contract = contract_arrays(inputs)
+    s = settle(contract, np.minimum(contract.rate[None, :] * f[:, None], 1.0))
+    flows = investor_flows(contract, s.yearly)
+    costs = float(contract.costs.sum())
+    totals = s.payments.sum(axis=(-2, -1))
+    return pd.DataFrame(
+        {
+            "factor": f,
+            "total_outcome_payments": totals,
+            "investor_net": flows.sum(axis=-1),
+            "investor_moic": pd.Series([_ratio(float(t), costs) for t in totals], dtype=object),
+            "investor_irr": pd.Series([cashflow.irr(row) for row in flows], dtype=object),
+            "peak_investor_exposure": [cashflow.peak_exposure(row) for row in flows],
+        }
+    )
+
+
 METRICS = {
     "total_outcome_payments": Metric(
         "Total outcome payments", "money", "what the commissioner pays after all caps"
@@ -704,31 +746,44 @@ def _notes(
     return notes
 
 
+def _year_axes(table: pd.DataFrame) -> tuple[Figure, Any, NDArray[np.int64]]:
+    """A figure with one axes for yearly data, and the contract years of ``table``."""
+    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    return fig, fig.add_subplot(), table["year"].to_numpy()
+
+
+def _finish(ax: Any, years: NDArray[np.int64], currency: str, title: str, legend: bool) -> None:
+    """Shared axis labels, ticks, money format, legend, title and grid."""
+    ax.set_xlabel("Contract year")
+    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
+    money_axis(ax, currency)
+    if legend:
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
+
+
 def _payments_chart(result: Result) -> Figure:
     table = result.tables["payments_by_outcome"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     bottom = np.zeros(years.size)
     for i, name in enumerate(c for c in table.columns if c != "year"):
         values = table[name].to_numpy(dtype=float)
         ax.bar(years, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name)
         bottom += values
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    if table.shape[1] <= 9:
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title("Outcome payments by outcome and year", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(
+        ax,
+        years,
+        result.currency,
+        "Outcome payments by outcome and year",
+        legend=table.shape[1] <= 9,
+    )
     return fig
 
 
 def _investor_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
     ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
     ax.plot(
@@ -740,20 +795,15 @@ def _investor_chart(result: Result) -> Figure:
         label="Cumulative position",
     )
     ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title("Investor's yearly flows and cumulative position", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(
+        ax, years, result.currency, "Investor's yearly flows and cumulative position", legend=True
+    )
     return fig
 
 
 def _commissioner_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    years = table["year"].to_numpy()
+    fig, ax, years = _year_axes(table)
     ax.plot(
         years,
         np.cumsum(table["pv_outcome_payments"]),
@@ -770,12 +820,7 @@ def _commissioner_chart(result: Result) -> Figure:
         linewidth=2,
         label="Value of achievements (cumulative, present value)",
     )
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title("Commissioner: payments against value", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    _finish(ax, years, result.currency, "Commissioner: payments against value", legend=True)
     return fig
 
 

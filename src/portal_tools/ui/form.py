@@ -7,6 +7,7 @@ field                     control
 ========================  ===========================================================
 ``float`` / ``int``       number box with label, unit and help text
 ``Literal[...]``          drop-down
+``list[Literal[...]]``    multiple-choice list (choose one or more)
 ``bool``                  check box
 ``str``                   text box
 ``float | None``          text box; empty means none
@@ -198,6 +199,22 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
     return _ValueControl(widget, lambda v: (v, []), lambda v: v)
 
 
+def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
+    """A list box where the reader picks one or more of ``options`` (Ctrl/Shift-click)."""
+    chosen = tuple(v for v in (value or ()) if v in options)
+    widget = W.SelectMultiple(
+        options=list(options),
+        value=chosen,
+        rows=len(options),
+        description=_description(meta),
+        layout=W.Layout(width="11em" if compact else "30em"),
+        **_style(compact),
+    )
+    return _ValueControl(
+        widget, lambda v: (list(v), []), lambda v: tuple(x for x in (v or ()) if x in options)
+    )
+
+
 def _text(meta: FieldMeta, value: Any, compact: bool) -> Control:
     widget = W.Text(
         value="" if value is None else str(value),
@@ -358,6 +375,8 @@ def build_control(
         model = _model_of(_item_type(bare))
         assert model is not None
         return ListControl(meta, model, value, path)
+    if origin is list and get_origin(_item_type(bare)) is Literal:
+        return _choices(meta, value, get_args(_item_type(bare)), compact)
     if origin is Literal:
         return _choice(meta, value, get_args(bare), compact)
     if bare is bool and not optional:

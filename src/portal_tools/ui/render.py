@@ -53,6 +53,8 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
                 text = f"{value:,.0f}".replace(",", " ")
             elif isinstance(value, float):
                 text = f"{value:.4g}"
+            elif value is None:
+                text = "–"
             else:
                 text = str(value)
             cells.append(
@@ -65,8 +67,10 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
         else ""
     )
     return (
+        # width 0 with min-width 100 %: a wide table scrolls inside its box instead of
+        # widening the whole result (and clipping the text beside it).
         f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' "
-        "tabindex='0'>"
+        "tabindex='0' style='overflow-x:auto;width:0;min-width:100%'>"
         f"<table class='portal-table'><caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )

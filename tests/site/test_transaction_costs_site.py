@@ -1,0 +1,63 @@
+"""The transaction-cost calculator page and guide in the built site and in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import test_browser
+
+# The page-visiting fixture of the shared browser tests (served locally, other hosts cut off).
+visit = test_browser.visit
+
+PAGE = "tools/transaction-costs"
+GUIDE = "chapters/transaction-costs"
+
+
+def test_static_page_carries_the_default_result(site: Path) -> None:
+    text = (site / f"{PAGE}.html").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" in text
+    # Glued prose and the saved widget state both hold the hand-checked SIB total.
+    assert "3 152 000" in text
+    assert "43 040 000 DKK" in text
+    guide = (site / f"{GUIDE}.html").read_text(encoding="utf-8")
+    assert "1 200 500" in guide  # saving from reuse in the worked example
+    assert "17.5 mio. kr." in guide  # break-even of the second SIB
+
+
+def test_calculator_renders_table_result_and_charts_offline(visit: Any) -> None:
+    seen = visit(f"{PAGE}.html")
+    page = seen.page
+    form = page.locator(".portal-calculator")
+    form.wait_for(state="visible", timeout=20000)
+    names = page.locator(".portal-calculator input[type='text']")
+    values = [names.nth(i).input_value() for i in range(names.count())]
+    assert "Needs analysis and business case" in values
+    assert "Independent evaluation" in values
+    assert page.get_by_role("button", name="Add row").is_visible()
+    summary = page.locator("table.portal-summary")
+    assert "sib: 3 152 000 DKK" in summary.inner_text()
+    images = page.locator(".portal-calculator figure img")
+    assert images.count() == 2
+    alts = [images.nth(i).get_attribute("alt") or "" for i in range(2)]
+    assert alts[0].startswith("Two stacked bar charts")
+    assert "Social impact bond reaches it at 43 040 000 DKK" in alts[1]
+    for i in range(2):
+        assert page.evaluate("(img) => img.naturalWidth", images.nth(i).element_handle()) > 300
+    links = page.locator("a.portal-downloads, .portal-downloads a")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert len(hrefs) == 3 and all(h.startswith("data:") for h in hrefs)
+    assert not seen.external
+
+
+def test_wide_cost_table_does_not_widen_the_result(visit: Any) -> None:
+    seen = visit(f"{PAGE}.html")
+    page = seen.page
+    page.locator("table.portal-summary").wait_for(state="visible", timeout=20000)
+    # The result area keeps the page's width: wide tables scroll inside their own box, so the
+    # notes and charts beside them are not cut off.
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('.portal-calculator > *')]
+                 .map(e => [e.clientWidth, e.scrollWidth])"""
+    )
+    assert widths and all(scroll <= client + 1 for client, scroll in widths), widths

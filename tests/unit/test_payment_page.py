@@ -1,0 +1,47 @@
+"""The payment calculator in the generic form, and its charts: what the page relies on."""
+
+from __future__ import annotations
+
+from portal_tools.calculators.payment import CALCULATOR, charts
+from portal_tools.scenario import load_preset
+from portal_tools.ui.form import CalculatorApp, ListControl
+
+
+def test_form_edits_the_rate_card_and_shows_problems_inline() -> None:
+    app = CalculatorApp(CALCULATOR, initial=load_preset("payment_aalborg_employment").inputs)
+    assert app.result is not None
+    assert "5 880 000 DKK" in app.output.value and "Investor IRR" in app.output.value
+    card = app.controls["outcomes"]
+    assert isinstance(card, ListControl)
+    # Every input of a rate-card row keeps a label for screen readers.
+    for row in card._rows:
+        for control in row.values():
+            assert control.widget.description
+    # A bad rate in row 2 is reported inline with its path; the last result stays.
+    before = app.output.value
+    card._rows[1]["rate"].widget.value = 1.5
+    assert "outcomes[1].rate" in app.problems.value and "got 1.5" in app.problems.value
+    assert app.output.value == before
+    card._rows[1]["rate"].widget.value = 0.25
+    assert app.problems.value == ""
+    # 72 x 15 000 + 30 x 80 000 = 3 480 000
+    assert app.result.summary["total_outcome_payments"] == 3_480_000
+    # Adding a row adds an outcome (default name "Outcome", rate 0.5, price 10 000, year 1).
+    card._add.click()
+    assert app.result.summary["outcome_payments_by_outcome"]["Outcome"] == 120 * 0.5 * 10_000
+
+
+def test_charts_and_their_alternative_text() -> None:
+    result = CALCULATOR.run({})
+    figures = charts(result)
+    assert len(figures) == 3
+    assert "5 880 000 DKK in total" in figures[0].alt
+    assert "lowest at -1 698 000 DKK in year 2" in figures[1].alt
+    assert "ending at 480 000 DKK" in figures[1].alt
+    assert "value reaches" in figures[2].alt
+    assert all(f.figure.axes for f in figures)
+    # Without values there is no commissioner chart.
+    plain = CALCULATOR.run(
+        {"outcomes": [{"name": "A", "price": 1, "rate": 1}], "years": 1, "delivery_costs": [1]}
+    )
+    assert len(charts(plain)) == 2
