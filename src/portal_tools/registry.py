@@ -30,6 +30,10 @@ class Calculator(Generic[M]):
     """Docname of the calculator's page in the book (for links), e.g. ``tools/present-value``."""
     charts: Callable[[Result], list[Chart]] = lambda _result: []
     """Figures (with alternative text) that show a result; used by forms and pages."""
+    compute_with_progress: Callable[[M, Callable[[float], None]], Result] | None = None
+    """Optional: ``compute`` that reports its progress (0-1) through a callback."""
+    slow: Callable[[M], bool] = lambda _inputs: False
+    """Whether a run with these inputs may take over a second (forms then show progress)."""
 
     def parse(self, data: Mapping[str, Any] | M | None) -> M:
         """Validate raw inputs (see :func:`portal_tools.inputs.parse`)."""

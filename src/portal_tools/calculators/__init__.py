@@ -2,11 +2,22 @@
 
 from portal_tools.calculators import (
     budget,
+    creaming,
     effect_chain,
     payment,
     present_value,
     programme,
+    risk,
     transaction_costs,
 )
 
-__all__ = ["budget", "effect_chain", "payment", "present_value", "programme", "transaction_costs"]
+__all__ = [
+    "budget",
+    "creaming",
+    "effect_chain",
+    "payment",
+    "present_value",
+    "programme",
+    "risk",
+    "transaction_costs",
+]

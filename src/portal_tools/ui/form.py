@@ -457,8 +457,22 @@ class CalculatorApp:
             layout=W.Layout(align_items="center", justify_content="flex-start"),
         )
         self.result: Result | None = None
+        self.progress = W.FloatProgress(
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            description="Computing",
+            layout=W.Layout(display="none", width="30em"),
+        )
         self.widget = W.VBox(
-            [W.HTML("<strong>Inputs</strong>"), *rows, scenario_bar, self.problems, self.output],
+            [
+                W.HTML("<strong>Inputs</strong>"),
+                *rows,
+                scenario_bar,
+                self.problems,
+                self.progress,
+                self.output,
+            ],
             layout=W.Layout(width="100%"),
         )
         self.widget.add_class("portal-calculator")
@@ -487,10 +501,26 @@ class CalculatorApp:
         self.problems.value = problems_html(problems)
         if problems:
             return
-        self.result = self.calculator.compute(self.inputs)
+        self.result = self._compute()
         figures = list(self.charts(self.result))
         self.output.value = result_html(self.result, figures, stem=self.stem)
         self.save_link.value = self._save_html()
+
+    def _compute(self) -> Result:
+        """Run the calculator; a slow run (as the calculator declares) shows a progress bar."""
+        calc = self.calculator
+        if calc.compute_with_progress is None or not calc.slow(self.inputs):
+            return calc.compute(self.inputs)
+        self.progress.value = 0.0
+        self.progress.layout.display = None
+
+        def report(fraction: float) -> None:
+            self.progress.value = fraction
+
+        try:
+            return calc.compute_with_progress(self.inputs, report)
+        finally:
+            self.progress.layout.display = "none"
 
     def _save_html(self) -> str:
         text = dump_scenario(self.calculator.name, self.inputs)
