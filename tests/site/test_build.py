@@ -61,3 +61,18 @@ def test_calculator_pages_carry_widget_state(site: Path) -> None:
     assert "application/vnd.jupyter.widget-state+json" in text
     assert "_static/widgets/embed-amd.js" in text and "_static/widgets/require.js" in text
     assert "1 194 695 DKK" in text
+
+
+def test_launch_repository_and_issue_buttons(site: Path) -> None:
+    import yaml
+
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    tools = [n for n in toc_docnames() if n.startswith("tools/")]
+    assert tools
+    for name in tools:
+        text = (site / f"{name}.html").read_text(encoding="utf-8")
+        assert f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/book/{name}" in text, name
+    intro = (site / "intro.html").read_text(encoding="utf-8")
+    assert f"https://github.com/{repo}" in intro
+    assert f"https://github.com/{repo}/issues/new" in intro
