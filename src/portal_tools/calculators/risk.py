@@ -343,6 +343,20 @@ def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
     return out
 
 
+_GEMM_ROWS = 256
+"""Rows per matrix product in :func:`_grid_values`: small products stay on one thread in
+OpenBLAS; its threaded products of this size are many times slower on a busy machine."""
+
+
+def _grid_values(f: F64, powers: F64) -> F64:
+    """``f @ powers`` (NPV of every path at every grid point), in blocks of :data:`_GEMM_ROWS`
+    rows."""
+    out = np.empty((f.shape[0], powers.shape[1]))
+    for i in range(0, f.shape[0], _GEMM_ROWS):
+        np.matmul(f[i : i + _GEMM_ROWS], powers, out=out[i : i + _GEMM_ROWS])
+    return out
+
+
 def irr_paths(flows: ArrayLike) -> F64:
     """Investor IRR of every path (rows of ``flows``, contract years on the last axis); ``nan``
     where no rate between about -99 % and +9 999 % exists. Callers turn ``nan`` into ``None``.
@@ -355,7 +369,7 @@ def irr_paths(flows: ArrayLike) -> F64:
     f = np.atleast_2d(np.asarray(flows, dtype=float))
     n_years = f.shape[1]
     powers = _IRR_X_GRID[None, :] ** np.arange(n_years)[:, None]
-    values = f @ powers
+    values = _grid_values(f, powers)
     positive = values > 0
     out = np.full(f.shape[0], np.nan)
     one = int(np.flatnonzero(_IRR_X_GRID == 1.0)[0])
@@ -447,21 +461,26 @@ def simulate(
         if cohort_noise:
             cohort = int(contract.cohort)
             rates = rng.binomial(cohort, rates) / contract.cohort
-        settled = payment.settle(contract, rates)
-        yearly = settled.yearly
+        yearly, triggered_totals = payment.settle_yearly(contract, rates)
         sl = slice(start, start + n)
         out_rates[sl] = rates
         total[sl] = yearly.sum(axis=1)
         # each outcome's timing profile sums to 1, so its uncapped total is achievements x price
-        uncapped[sl] = (settled.achievements * contract.price * settled.triggered).sum(axis=1)
+        uncapped[sl] = triggered_totals.sum(axis=1)
         flows = payment.investor_flows(contract, yearly)
-        cumulative[sl] = np.cumsum(flows, axis=1)
+        np.cumsum(flows, axis=1, out=cumulative[sl])
         irr[sl] = irr_paths(flows)
-        payments_pv[sl] = yearly @ factors
+        payments_pv[sl] = np.einsum("pt,t->p", yearly, factors)
         if progress is not None:
             progress(min(1.0, (start + n) / paths))
     return PathResults(
-        out_rates, total, uncapped, cumulative, irr, payments_pv, out_rates @ value_per_rate
+        out_rates,
+        total,
+        uncapped,
+        cumulative,
+        irr,
+        payments_pv,
+        np.einsum("po,o->p", out_rates, value_per_rate),
     )
 
 
