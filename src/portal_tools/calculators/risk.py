@@ -368,7 +368,7 @@ def irr_paths(flows: ArrayLike) -> F64:
     """
     f = np.atleast_2d(np.asarray(flows, dtype=float))
     n_years = f.shape[1]
-    powers = _IRR_X_GRID[None, :] ** np.arange(n_years)[:, None]
+    powers = _IRR_X_GRID[None, :] ** np.arange(n_years, dtype=float)[:, None]
     values = _grid_values(f, powers)
     positive = values > 0
     out = np.full(f.shape[0], np.nan)
