@@ -94,6 +94,7 @@ __all__ = [
     "rate_sensitivity",
     "settle",
     "settle_yearly",
+    "settle_years_first",
 ]
 
 MAX_YEARS = 30
@@ -521,6 +522,56 @@ def _checked_rates(contract: ContractArrays, rates: ArrayLike | None) -> F64:
     return np.asarray(r)
 
 
+def _cut_years_first(flows: F64, limit: F64 | float) -> F64:
+    """:func:`cut_latest_first` for flows laid out years first (``(T, N)``, one contiguous row
+    per year), in place: with ``S(t) = sum_{s <= t} flows(s)`` and ``E = max(S(T) - limit, 0)``
+    the amount removed in year ``t`` is ``clip(E - (S(T) - S(t)), 0, flows(t))``."""
+    running = np.cumsum(flows, axis=0)
+    total = running[-1].copy()
+    excess = np.maximum(total - limit, 0.0)
+    # removed(t) = clip(excess - later(t), 0, flows(t)) with later(t) = total - running(t)
+    running -= total
+    running += excess
+    np.clip(running, 0.0, flows, out=running)
+    flows -= running
+    return flows
+
+
+def _return_capped_years_first(contract: ContractArrays, yearly: F64) -> F64:
+    """:func:`_return_capped_yearly` for yearly totals laid out years first (``(T, N)``)."""
+    if contract.return_cap is None:
+        return yearly
+    d = cashflow.flat_discount_factors(contract.years, contract.return_cap)[:, None]
+    pv = yearly * d
+    pv_total = pv.sum(axis=0)
+    excess = np.maximum(pv_total - (contract.costs[:, None] * d).sum(axis=0), 0.0)
+    if not np.any(excess > 0):
+        return yearly
+    kept = _cut_years_first(pv, pv_total - excess)
+    kept /= d
+    return np.asarray(np.minimum(kept, yearly, out=kept))
+
+
+def settle_years_first(contract: ContractArrays, rates: F64) -> tuple[F64, F64]:
+    """:func:`settle_yearly` for ``(N, O)`` rates, with the yearly totals laid out years first:
+    returns ``(yearly (T, N), triggered_totals (N, O))``. Rates are not checked here (the
+    caller has drawn them in 0-1); years-first rows keep every yearly operation contiguous."""
+    paid = contract.cohort * rates * contract.price
+    paid *= rates >= contract.threshold - 1e-12
+    yearly = np.zeros((contract.years, rates.shape[0]))
+    for o in range(contract.price.size):
+        share = contract.profile[o]
+        if math.isfinite(contract.cap[o]):
+            row = share[:, None] * paid[:, o]
+            yearly += _cut_years_first(row, float(contract.cap[o]))
+            continue
+        for t in np.flatnonzero(share):
+            yearly[t] += paid[:, o] * share[t]
+    if math.isfinite(contract.overall_cap):
+        yearly = _cut_years_first(yearly, contract.overall_cap)
+    return _return_capped_years_first(contract, yearly), paid
+
+
 def settle_yearly(contract: ContractArrays, rates: ArrayLike | None = None) -> tuple[F64, F64]:
     """Fast path of :func:`settle` for models that need only yearly totals (the risk simulation).
 
@@ -530,22 +581,16 @@ def settle_yearly(contract: ContractArrays, rates: ArrayLike | None = None) -> t
     (``cohort * rate * price`` where triggered, else 0).
 
     The rules are the same and in the same order; the saving is that no ``(..., O, T)`` array
-    is kept. Outcome caps cut each capped outcome's ``(..., T)`` row (outcomes without a cap are
+    is built. Outcome caps cut each capped outcome's row of years (outcomes without a cap are
     added uncut); the overall cap and the return cap act on the yearly totals, which is what
-    their pro-rata split over outcomes sums to.
+    their pro-rata split over outcomes sums to. The work is done years first
+    (:func:`settle_years_first`).
     """
     r = _checked_rates(contract, rates)
-    paid = contract.cohort * r * contract.price
-    paid *= r >= contract.threshold - 1e-12
-    yearly = np.zeros((*r.shape[:-1], contract.years))
-    for o in range(contract.price.size):
-        row = paid[..., o, None] * contract.profile[o]
-        if math.isfinite(contract.cap[o]):
-            row = cut_latest_first(row, contract.cap[o])
-        yearly += row
-    if math.isfinite(contract.overall_cap):
-        yearly = cut_latest_first(yearly, contract.overall_cap)
-    return _return_capped_yearly(contract, yearly), np.asarray(paid)
+    flat = r.reshape(-1, contract.price.size)
+    yearly, paid = settle_years_first(contract, flat)
+    lead = r.shape[:-1]
+    return yearly.T.reshape(*lead, contract.years), paid.reshape(*lead, contract.price.size)
 
 
 def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settlement:

@@ -67,6 +67,7 @@ __all__ = [
     "charts",
     "compute",
     "draw_rates",
+    "interp_z_grid",
     "irr_paths",
     "simulate",
 ]
@@ -271,20 +272,44 @@ def beta_quantile_table(mean: float, spread: float) -> F64:
     return np.asarray(np.interp(u, cdf, x))
 
 
+def interp_z_grid(z: F64, tables: F64) -> F64:
+    """``np.interp(z[:, o], _Z_GRID, tables[o])`` for every column ``o`` of ``z`` at once, bit for
+    bit the same values (``tables`` is ``(O, len(_Z_GRID))``).
+
+    ``_Z_GRID`` is uniform, so the interval ``z_j <= z < z_{j+1}`` is found by arithmetic (one
+    correction step against the grid points) instead of a binary search. The value is NumPy's
+    ``slope_j (z - z_j) + table_j`` with ``slope_j = (table_{j+1} - table_j) / (z_{j+1} - z_j)``;
+    below the grid it is ``table_0``, at or above its end ``table_last``.
+    """
+    size = _Z_GRID.size
+    n_out = tables.shape[0]
+    pos = (z - _Z_GRID[0]) * ((size - 1) / (_Z_GRID[-1] - _Z_GRID[0]))
+    np.clip(pos, 0, size - 2, out=pos)
+    j = pos.astype(np.intp)
+    j -= z < _Z_GRID[j]
+    j += z >= _Z_GRID[j + 1]
+    np.clip(j, 0, size - 2, out=j)
+    slopes = np.diff(tables, axis=1) / np.diff(_Z_GRID)
+    at = z - _Z_GRID[j]
+    at *= slopes.ravel()[j + np.arange(n_out) * (size - 1)]
+    at += tables.ravel()[j + np.arange(n_out) * size]
+    low, high = z < _Z_GRID[0], z >= _Z_GRID[-1]
+    if low.any() or high.any():
+        at = np.where(low, tables[:, 0], np.where(high, tables[:, -1], at))
+    return np.asarray(at)
+
+
 def draw_rates(
     tables: F64, rng: np.random.Generator, n: int, correlation: float, spread_any: NDArray[np.bool_]
 ) -> F64:
     """(n, O) true rates: latent ``sqrt(rho) Z + sqrt(1 - rho) e_o`` mapped through each
-    outcome's quantile table (``tables`` is ``(O, len(_Z_GRID))``)."""
+    outcome's quantile table (``tables`` is ``(O, len(_Z_GRID))``; an outcome without spread
+    has a constant table, so its rate is that constant)."""
     n_out = tables.shape[0]
     shocks = rng.standard_normal((n, n_out + 1))
     latent = math.sqrt(correlation) * shocks[:, :1] + math.sqrt(1 - correlation) * shocks[:, 1:]
-    rates = np.empty((n, n_out))
-    for o in range(n_out):
-        if spread_any[o]:
-            rates[:, o] = np.interp(latent[:, o], _Z_GRID, tables[o])
-        else:
-            rates[:, o] = tables[o, 0]
+    rates = interp_z_grid(latent, tables)
+    rates[:, ~spread_any] = tables[~spread_any, 0]
     return rates
 
 
@@ -292,19 +317,23 @@ def draw_rates(
 
 
 def _npv_x(flows: F64, x: F64) -> tuple[F64, F64]:
-    """NPV polynomial ``sum_t f_t x**(t-1)`` and its derivative, by Horner's rule per path."""
+    """NPV polynomial ``sum_t f_t x**(t-1)`` and its derivative, by Horner's rule per path
+    (``flows`` years first: ``(T, paths)``)."""
     value = np.zeros_like(x)
     deriv = np.zeros_like(x)
-    for t in range(flows.shape[1] - 1, -1, -1):
-        deriv = deriv * x + value
-        value = value * x + flows[:, t]
+    for t in range(flows.shape[0] - 1, -1, -1):
+        deriv *= x
+        deriv += value
+        value *= x
+        value += flows[t]
     return value, deriv
 
 
 def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
     """Root of the NPV polynomial in ``[lo, hi]`` (values ``f_lo`` and ``f_hi`` of opposite sign),
-    per path: start at the secant point of the bracket, then Newton steps kept inside the
-    shrinking bracket (a bisection step when Newton would leave it). A path is done once its
+    per path (``flows`` years first, ``(T, paths)``): start at the secant point of the bracket,
+    then Newton steps kept inside the shrinking bracket (a bisection step when Newton would
+    leave it). A path is done once its
     Newton step (or its bracket) is below ``1e-11`` relative; done paths are dropped from the
     arrays once they are the majority."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -332,7 +361,7 @@ def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
             keep = ~done
             idx, flows, x, lo, hi, f_lo, done = (
                 idx[keep],
-                flows[keep],
+                flows[:, keep],
                 x[keep],
                 lo[keep],
                 hi[keep],
@@ -343,18 +372,26 @@ def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
     return out
 
 
-_GEMM_ROWS = 256
-"""Rows per matrix product in :func:`_grid_values`: small products stay on one thread in
+_GEMM_COLUMNS = 256
+"""Paths per matrix product in :func:`_grid_values`: small products stay on one thread in
 OpenBLAS; its threaded products of this size are many times slower on a busy machine."""
 
 
-def _grid_values(f: F64, powers: F64) -> F64:
-    """``f @ powers`` (NPV of every path at every grid point), in blocks of :data:`_GEMM_ROWS`
-    rows."""
-    out = np.empty((f.shape[0], powers.shape[1]))
-    for i in range(0, f.shape[0], _GEMM_ROWS):
-        np.matmul(f[i : i + _GEMM_ROWS], powers, out=out[i : i + _GEMM_ROWS])
+def _grid_values(years_first: F64, powers: F64) -> F64:
+    """``(G, paths)`` NPV of every path at every grid point: ``powers.T @ flows`` with
+    ``powers[t, g] = x_g ** t``, in blocks of :data:`_GEMM_COLUMNS` paths."""
+    out = np.empty((powers.shape[1], years_first.shape[1]))
+    grid_first = powers.T
+    for i in range(0, years_first.shape[1], _GEMM_COLUMNS):
+        out[:, i : i + _GEMM_COLUMNS] = grid_first @ years_first[:, i : i + _GEMM_COLUMNS]
     return out
+
+
+def _last_true(mask: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Per column of a ``(K, paths)`` mask, the largest row index that is true; -1 where none."""
+    # small integer weights (the grid has fewer than 255 points) keep the reduction cheap
+    weights = np.arange(1, mask.shape[0] + 1, dtype=np.uint8)[:, None]
+    return np.asarray((mask * weights).max(axis=0, initial=0).astype(np.intp) - 1)
 
 
 def irr_paths(flows: ArrayLike) -> F64:
@@ -363,44 +400,44 @@ def irr_paths(flows: ArrayLike) -> F64:
 
     With ``x = 1 / (1 + r)`` the NPV is a polynomial in ``x``. Its sign is evaluated on a grid of
     ``x``; a sign change brackets a root, refined by safeguarded Newton steps. Of the roots nearest
-    to ``r = 0`` from above and from below, the one closest to zero is kept, as in
-    :func:`portal_tools.cashflow.irr`.
+    to ``r = 0`` from above and from below, the one closest to zero is kept (the one above zero
+    on a tie), as in :func:`portal_tools.cashflow.irr`.
     """
     f = np.atleast_2d(np.asarray(flows, dtype=float))
-    n_years = f.shape[1]
+    years_first = f.T
+    n_paths, n_years = f.shape
     powers = _IRR_X_GRID[None, :] ** np.arange(n_years, dtype=float)[:, None]
-    values = _grid_values(f, powers)
-    positive = values > 0
-    out = np.full(f.shape[0], np.nan)
+    values = _grid_values(years_first, powers)
+    positive = values > 0  # a zero value counts as negative
+    out = np.full(n_paths, np.nan)
     one = int(np.flatnonzero(_IRR_X_GRID == 1.0)[0])
-    exact = values[:, one] == 0
+    exact = values[one] == 0
     out[exact & np.any(f != 0, axis=1)] = 0.0
-    # bracket between grid points j and j + 1 (a zero value counts as negative)
-    change = positive[:, :-1] != positive[:, 1:]
-    candidates: list[tuple[NDArray[np.intp], F64]] = []
-    # x below 1 means r above 0: the bracket closest to x = 1 from below is the largest j < one.
-    below = change[:, :one]
-    has_below = below.any(axis=1) & ~exact
-    j_below = one - 1 - np.argmax(below[:, ::-1], axis=1)
-    above = change[:, one:]
-    has_above = above.any(axis=1) & ~exact
-    j_above = one + np.argmax(above, axis=1)
-    for has, j in ((has_below, j_below), (has_above, j_above)):
-        rows = np.flatnonzero(has)
-        if rows.size:
-            jr = j[rows]
-            x = _refine(
-                f[rows],
-                _IRR_X_GRID[jr],
-                _IRR_X_GRID[jr + 1],
-                values[rows, jr],
-                values[rows, jr + 1],
-            )
-            candidates.append((rows, 1.0 / x - 1.0))
-    for rows, rates in candidates:
-        current = out[rows]
-        better = np.isnan(current) | (np.abs(rates) < np.abs(current))
-        out[rows] = np.where(better, rates, current)
+    # A bracket is a pair of grid points (j, j + 1) with a sign change. x below 1 means r above
+    # 0: the bracket closest to x = 1 from below ends at the last point k < one whose sign
+    # differs from the sign at x = 1 (j = k); from above it is the first such point k > one
+    # (j = k - 1), found as the last differing point of the reversed grid.
+    differs = positive != positive[one]
+    j_below = _last_true(differs[:one])
+    j_above = _IRR_X_GRID.size - 2 - _last_true(differs[:one:-1])
+    below = np.flatnonzero((j_below >= 0) & ~exact)
+    above = np.flatnonzero((j_above < _IRR_X_GRID.size - 1) & ~exact)
+    rows = np.concatenate([below, above])
+    if rows.size:
+        jr = np.concatenate([j_below[below], j_above[above]])
+        x = _refine(
+            years_first[:, rows],
+            _IRR_X_GRID[jr],
+            _IRR_X_GRID[jr + 1],
+            values[jr, rows],
+            values[jr + 1, rows],
+        )
+        rates = 1.0 / x - 1.0
+        out[below] = rates[: below.size]
+        current = out[above]
+        from_above = rates[below.size :]
+        better = np.isnan(current) | (np.abs(from_above) < np.abs(current))
+        out[above] = np.where(better, from_above, current)
     return out
 
 
@@ -461,16 +498,17 @@ def simulate(
         if cohort_noise:
             cohort = int(contract.cohort)
             rates = rng.binomial(cohort, rates) / contract.cohort
-        yearly, triggered_totals = payment.settle_yearly(contract, rates)
+        # yearly totals years first, (T, n): every per-year operation is a contiguous row
+        yearly, triggered_totals = payment.settle_years_first(contract, rates)
         sl = slice(start, start + n)
         out_rates[sl] = rates
-        total[sl] = yearly.sum(axis=1)
+        total[sl] = yearly.sum(axis=0)
         # each outcome's timing profile sums to 1, so its uncapped total is achievements x price
         uncapped[sl] = triggered_totals.sum(axis=1)
-        flows = payment.investor_flows(contract, yearly)
-        np.cumsum(flows, axis=1, out=cumulative[sl])
-        irr[sl] = irr_paths(flows)
-        payments_pv[sl] = np.einsum("pt,t->p", yearly, factors)
+        flows = yearly - contract.costs[:, None]
+        cumulative[sl] = np.cumsum(flows, axis=0).T
+        irr[sl] = irr_paths(flows.T)
+        payments_pv[sl] = np.einsum("t,tp->p", factors, yearly)
         if progress is not None:
             progress(min(1.0, (start + n) / paths))
     return PathResults(
