@@ -89,6 +89,7 @@ __all__ = [
     "charts",
     "compute",
     "contract_arrays",
+    "cumsum_years_first",
     "cut_latest_first",
     "investor_flows",
     "rate_sensitivity",
@@ -522,11 +523,22 @@ def _checked_rates(contract: ContractArrays, rates: ArrayLike | None) -> F64:
     return np.asarray(r)
 
 
+def cumsum_years_first(flows: F64) -> F64:
+    """Running totals ``S(t) = sum_{s <= t} flows(s)`` down the first axis of a years-first
+    ``(T, N)`` array, a row at a time (NumPy's ``cumsum`` along the first axis is several times
+    slower for short year axes; the sums are the same, added in the same order)."""
+    running = np.empty_like(flows)
+    running[0] = flows[0]
+    for t in range(1, flows.shape[0]):
+        np.add(running[t - 1], flows[t], out=running[t])
+    return running
+
+
 def _cut_years_first(flows: F64, limit: F64 | float) -> F64:
     """:func:`cut_latest_first` for flows laid out years first (``(T, N)``, one contiguous row
     per year), in place: with ``S(t) = sum_{s <= t} flows(s)`` and ``E = max(S(T) - limit, 0)``
     the amount removed in year ``t`` is ``clip(E - (S(T) - S(t)), 0, flows(t))``."""
-    running = np.cumsum(flows, axis=0)
+    running = cumsum_years_first(flows)
     total = running[-1].copy()
     excess = np.maximum(total - limit, 0.0)
     # removed(t) = clip(excess - later(t), 0, flows(t)) with later(t) = total - running(t)

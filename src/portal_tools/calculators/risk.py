@@ -340,32 +340,36 @@ def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
         x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
     x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
     out = x.copy()
+    lo, hi = lo.copy(), hi.copy()  # narrowed in place below
     idx = np.arange(x.size)
     done = np.zeros(x.size, dtype=bool)
+    # Only the sign of the value at ``lo`` is used, and it never changes (``lo`` moves only to
+    # points of the same sign).
+    lo_positive = f_lo > 0
     for _ in range(200):
         value, deriv = _npv_x(flows, x)
-        same = (value > 0) == (f_lo > 0)
-        lo = np.where(same, x, lo)
-        hi = np.where(same, hi, x)
-        f_lo = np.where(same, value, f_lo)
+        same = (value > 0) == lo_positive
+        np.copyto(lo, x, where=same)
+        np.copyto(hi, x, where=~same)
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - value / deriv
         inside = (newton > lo) & (newton < hi)
         converged = done | (value == 0) | (np.abs(newton - x) <= 1e-11 * x)
         x = np.where(converged, x, np.where(inside, newton, (lo + hi) / 2))
         done = converged | (hi - lo <= 1e-11 * x)
-        if done.all():
+        n_done = int(np.count_nonzero(done))
+        if n_done == done.size:
             break
-        if 2 * int(done.sum()) > done.size:
+        if 2 * n_done > done.size:
             out[idx] = x
             keep = ~done
-            idx, flows, x, lo, hi, f_lo, done = (
+            idx, flows, x, lo, hi, lo_positive, done = (
                 idx[keep],
                 flows[:, keep],
                 x[keep],
                 lo[keep],
                 hi[keep],
-                f_lo[keep],
+                lo_positive[keep],
                 done[keep],
             )
     out[idx] = x
@@ -506,7 +510,7 @@ def simulate(
         # each outcome's timing profile sums to 1, so its uncapped total is achievements x price
         uncapped[sl] = triggered_totals.sum(axis=1)
         flows = yearly - contract.costs[:, None]
-        cumulative[sl] = np.cumsum(flows, axis=0).T
+        cumulative[sl] = payment.cumsum_years_first(flows).T
         irr[sl] = irr_paths(flows.T)
         payments_pv[sl] = np.einsum("t,tp->p", factors, yearly)
         if progress is not None:
