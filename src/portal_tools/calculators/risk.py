@@ -20,9 +20,11 @@ Semantics
 3. **Finite cohort** (``cohort_noise``): with ``n`` participants, the achieved count is
    ``Binomial(n, true rate)``, so the achieved rate is ``count / n``. Off: the achieved rate is
    the true rate.
-4. **Settlement.** :func:`portal_tools.calculators.payment.settle` with the achieved rates, in
-   chunks of :data:`CHUNK` paths. With every spread 0 and cohort noise off, every path equals the
-   deterministic payment result.
+4. **Settlement.** The payment model's rules with the achieved rates, in chunks of :data:`CHUNK`
+   paths: :func:`portal_tools.calculators.payment.settle_years_first`, which applies the same
+   triggers and caps as :func:`portal_tools.calculators.payment.settle` (equal up to rounding,
+   about ``1e-15`` relative; a property test checks this) but keeps only yearly totals. With every
+   spread 0 and cohort noise off, every path equals the deterministic payment result.
 5. **Measures per path.** Total outcome payments; investor cash flow ``payments(t) - costs(t)``,
    its cumulative position, its IRR (:func:`irr_paths`; none where no rate exists) and money
    multiple ``payments / costs``; the investor loses when total payments are below total costs.
@@ -74,7 +76,8 @@ __all__ = [
 
 F64 = NDArray[np.float64]
 CHUNK = 4096
-"""Paths settled at a time (keeps every array small enough for the processor's cache)."""
+"""Paths drawn and settled at a time (keeps every array small enough for the processor's cache).
+The random numbers are drawn chunk by chunk, so changing it changes the draws of a seed."""
 PERCENTILES = (5, 25, 50, 75, 95)
 MAX_PATHS = 500_000
 SLOW_CELLS = 2_000_000
