@@ -132,6 +132,10 @@ def test_grid_interpolation_is_numpy_interp_bit_for_bit() -> None:
     z = rng.standard_normal((50_000, 4)) * 4
     z[:40] = risk._Z_GRID[rng.integers(0, risk._Z_GRID.size, (40, 4))]
     z[40] = [-8.5, 8.5, 9.0, -9.0]
+    # one floating-point step either side of every grid point (where the interval arithmetic
+    # rounds to the neighbouring interval and must be corrected)
+    near = np.concatenate([np.nextafter(risk._Z_GRID, -np.inf), np.nextafter(risk._Z_GRID, np.inf)])
+    z[100 : 100 + near.size] = near[:, None]
     want = np.stack([np.interp(z[:, o], risk._Z_GRID, tables[o]) for o in range(4)], axis=1)
     assert np.array_equal(risk.interp_z_grid(z, tables), want)
 
