@@ -84,6 +84,8 @@ SLOW_CELLS = 2_000_000
 """Above this many path-outcome-years (paths x outcomes x years) a run can take over a second on
 a slow machine; the form then shows progress."""
 _Z_GRID = np.linspace(-8.5, 8.5, 1025)
+_U_GRID = 0.5 * (1.0 + np.array([math.erf(z / math.sqrt(2)) for z in _Z_GRID]))
+"""``Phi(z)`` at every point of ``_Z_GRID`` (the normal CDF), computed once."""
 _X_POINTS = 2049
 # IRR search grid in x = 1 / (1 + r): rates from about -99 % to +9 999 % a year, and r = 0.
 _IRR_X_GRID = np.unique(np.concatenate([np.geomspace(1e-4, 100.0, 48), [1.0]]))
@@ -271,8 +273,7 @@ def beta_quantile_table(mean: float, spread: float) -> F64:
     inner = x[1:-1]
     cdf = np.concatenate([[0.0], _beta_cdf(a, b, inner), [1.0]])
     cdf = np.maximum.accumulate(cdf)
-    u = 0.5 * (1.0 + np.array([math.erf(z / math.sqrt(2)) for z in _Z_GRID]))
-    return np.asarray(np.interp(u, cdf, x))
+    return np.asarray(np.interp(_U_GRID, cdf, x))
 
 
 def interp_z_grid(z: F64, tables: F64) -> F64:
