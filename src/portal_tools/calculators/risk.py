@@ -19,7 +19,10 @@ Semantics
    outcome up and down together, ``rho = 0`` independently.
 3. **Finite cohort** (``cohort_noise``): with ``n`` participants, the achieved count is
    ``Binomial(n, true rate)``, so the achieved rate is ``count / n``. Off: the achieved rate is
-   the true rate.
+   the true rate. Where the count's variance ``v = n p (1 - p)`` is at least
+   :data:`NORMAL_COUNT_MIN_VARIANCE` the count is drawn from a skew-corrected normal
+   approximation (:func:`cohort_counts`; its distribution function is within about ``6e-4`` of
+   the binomial's, below the sampling noise of the default 20 000 paths); elsewhere exactly.
 4. **Settlement.** The payment model's rules with the achieved rates, in chunks of :data:`CHUNK`
    paths: :func:`portal_tools.calculators.payment.settle_years_first`, which applies the same
    triggers and caps as :func:`portal_tools.calculators.payment.settle` (equal up to rounding,
@@ -61,12 +64,14 @@ from portal_tools.results import Metric, Result, format_value
 __all__ = [
     "CALCULATOR",
     "CHUNK",
+    "NORMAL_COUNT_MIN_VARIANCE",
     "PERCENTILES",
     "PathResults",
     "RiskInputs",
     "SpreadInputs",
     "beta_quantile_table",
     "charts",
+    "cohort_counts",
     "compute",
     "draw_rates",
     "interp_z_grid",
@@ -317,6 +322,42 @@ def draw_rates(
     return rates
 
 
+NORMAL_COUNT_MIN_VARIANCE = 20.0
+"""Smallest count variance ``n p (1 - p)`` for which :func:`cohort_counts` uses the normal
+approximation (its largest error in the distribution function is about ``0.012 / v``)."""
+
+
+def cohort_counts(rng: np.random.Generator, n: int, rates: F64) -> F64:
+    """Achieved counts out of ``n`` for an array of true ``rates``: ``Binomial(n, rate)``.
+
+    Where ``v = n p (1 - p) >= NORMAL_COUNT_MIN_VARIANCE`` the count is
+    ``clip(floor(n p + sqrt(v) (z + g (z**2 - 1) / 6) + 1/2), 0, n)`` with ``z`` standard normal
+    and skewness ``g = (1 - 2 p) / sqrt(v)``: the normal approximation with the Cornish-Fisher
+    skewness term and the continuity correction (rounding). It is several times cheaper than an
+    exact binomial draw; its distribution function differs from the binomial's by at most about
+    ``0.012 / v`` (3e-4 at ``n = 120, p = 0.3``). Elsewhere the draw is exact
+    (``rng.binomial``). Random numbers: one normal per rate, then the exact draws in order.
+    """
+    variance = n * rates * (1.0 - rates)
+    z = rng.standard_normal(rates.shape)
+    sd = np.sqrt(variance)
+    # where the variance is 0 the skewness is infinite and the value nan: drawn exactly below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        skew = (1.0 - 2.0 * rates) / sd
+        shift = z * z
+        shift -= 1.0
+        shift *= skew / 6.0
+        shift += z
+        shift *= sd
+    shift += n * rates + 0.5
+    counts = np.floor(shift, out=shift)
+    np.clip(counts, 0, n, out=counts)
+    exact = ~(variance >= NORMAL_COUNT_MIN_VARIANCE)
+    if exact.any():
+        counts[exact] = rng.binomial(n, rates[exact])
+    return counts
+
+
 # --- Vectorised IRR ---------------------------------------------------------------------------
 
 
@@ -505,7 +546,7 @@ def simulate(
         rates = draw_rates(tables, rng, n, correlation, spread_any)
         if cohort_noise:
             cohort = int(contract.cohort)
-            rates = rng.binomial(cohort, rates) / contract.cohort
+            rates = cohort_counts(rng, cohort, rates) / contract.cohort
         # yearly totals years first, (T, n): every per-year operation is a contiguous row
         yearly, triggered_totals = payment.settle_years_first(contract, rates)
         sl = slice(start, start + n)
