@@ -550,18 +550,21 @@ def _cut_years_first(flows: F64, limit: F64 | float) -> F64:
 
 
 def _return_capped_years_first(contract: ContractArrays, yearly: F64) -> F64:
-    """:func:`_return_capped_yearly` for yearly totals laid out years first (``(T, N)``)."""
+    """:func:`_return_capped_yearly` for yearly totals laid out years first (``(T, N)``), in
+    place. Only paths whose NPV at the capped rate is positive are cut (for the others the cut
+    removes nothing)."""
     if contract.return_cap is None:
         return yearly
     d = cashflow.flat_discount_factors(contract.years, contract.return_cap)[:, None]
-    pv = yearly * d
-    pv_total = pv.sum(axis=0)
-    excess = np.maximum(pv_total - (contract.costs[:, None] * d).sum(axis=0), 0.0)
-    if not np.any(excess > 0):
-        return yearly
-    kept = _cut_years_first(pv, pv_total - excess)
-    kept /= d
-    return np.asarray(np.minimum(kept, yearly, out=kept))
+    pv_total = (yearly * d).sum(axis=0)
+    excess = pv_total - float((contract.costs[:, None] * d).sum())
+    over = np.flatnonzero(excess > 0)
+    if over.size:
+        paid = yearly[:, over]
+        kept = _cut_years_first(paid * d, pv_total[over] - excess[over])
+        kept /= d
+        yearly[:, over] = np.minimum(kept, paid, out=kept)
+    return yearly
 
 
 def settle_years_first(contract: ContractArrays, rates: F64) -> tuple[F64, F64]:

@@ -365,9 +365,10 @@ def cohort_counts(rng: np.random.Generator, n: int, rates: F64) -> F64:
 def _npv_x(flows: F64, x: F64) -> tuple[F64, F64]:
     """NPV polynomial ``sum_t f_t x**(t-1)`` and its derivative, by Horner's rule per path
     (``flows`` years first: ``(T, paths)``)."""
-    value = np.zeros_like(x)
+    last = flows.shape[0] - 1
+    value = flows[last] + np.zeros_like(x)
     deriv = np.zeros_like(x)
-    for t in range(flows.shape[0] - 1, -1, -1):
+    for t in range(last - 1, -1, -1):
         deriv *= x
         deriv += value
         value *= x
