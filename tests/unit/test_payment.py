@@ -19,6 +19,7 @@ from portal_tools.calculators.payment import (
     investor_flows,
     rate_sensitivity,
     settle,
+    settle_yearly,
 )
 from portal_tools.errors import InputError
 from portal_tools.inputs import parse
@@ -220,9 +221,10 @@ def test_settle_vectorised_matches_one_path_at_a_time() -> None:
 def test_settle_refuses_bad_rates() -> None:
     contract = contract_arrays(parse(PaymentInputs, None))
     for bad in ([0.5], [0.5, 1.5], [0.5, float("nan")]):
-        with pytest.raises(InputError) as err:
-            settle(contract, bad)
-        assert err.value.problems[0].path == "rates"
+        for fn in (settle, settle_yearly):
+            with pytest.raises(InputError) as err:
+                fn(contract, bad)
+            assert err.value.problems[0].path == "rates"
 
 
 # ---------------------------------------------------------------- invalid input
@@ -351,6 +353,27 @@ def test_properties_of_any_valid_scenario(data: dict[str, Any]) -> None:
     assert summary["uncapped_outcome_payments"] - removed == pytest.approx(
         summary["total_outcome_payments"], rel=1e-9, abs=1e-3
     )
+
+
+@settings(deadline=None, max_examples=150, derandomize=True)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_settle_yearly_equals_the_full_settlement(data: dict[str, Any], seed: int) -> None:
+    """The risk simulation's fast path applies the same rules: yearly totals and triggered
+    totals equal the full settlement's for many random rates (exact 0 and 1 included)."""
+    contract = contract_arrays(parse(PaymentInputs, data))
+    rng = np.random.default_rng(seed)
+    rates = rng.uniform(0, 1, size=(64, contract.price.size))
+    rates[:4] = np.round(rates[:4])
+    rates[4] = contract.rate
+    full = settle(contract, rates)
+    yearly, triggered_totals = settle_yearly(contract, rates)
+    scale = max(1.0, float(full.uncapped.sum(axis=(-2, -1)).max()))
+    np.testing.assert_allclose(yearly, full.yearly, rtol=1e-12, atol=1e-9 * scale)
+    np.testing.assert_allclose(
+        triggered_totals, full.after_triggers.sum(axis=-1), rtol=1e-12, atol=1e-9 * scale
+    )
+    one_yearly, _ = settle_yearly(contract)
+    np.testing.assert_allclose(one_yearly, settle(contract).yearly, rtol=1e-12, atol=1e-9 * scale)
 
 
 @settings(deadline=None, max_examples=60, derandomize=True)
