@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["PALETTE", "Chart", "cashflow_chart", "money_axis", "png_bytes", "year_axes"]
+__all__ = [
+    "PALETTE",
+    "Chart",
+    "cashflow_chart",
+    "money_axis",
+    "png_bytes",
+    "year_axes",
+    "year_figure",
+]
 
 # Colour-blind-safe palette (Okabe-Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -42,19 +51,33 @@ def money_axis(ax: object, currency: str = "DKK") -> None:
     ax.set_ylabel(currency)  # type: ignore[attr-defined]
 
 
+def year_figure(height: float = 4.2) -> tuple[Figure, Any]:
+    """A new 8-inch-wide figure with one axes, for a chart over contract years."""
+    fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
+    return fig, fig.add_subplot()
+
+
 def year_axes(
-    ax: object, years: np.ndarray, currency: str, title: str, legend_size: int = 8
+    ax: Any,
+    years: np.ndarray,
+    currency: str,
+    title: str,
+    legend_size: int = 8,
+    legend: bool = True,
+    zero_line: bool = True,
 ) -> None:
-    """Finish a chart over years: zero line, year ticks (at most about ten labels), money y axis,
-    legend top left, title and light horizontal grid."""
-    ax.axhline(0, color="#444444", linewidth=0.8)  # type: ignore[attr-defined]
-    ax.set_xlabel("Year")  # type: ignore[attr-defined]
+    """Finish a chart over contract years: zero line, year ticks (at most about ten labels),
+    money y axis, legend top left, title and light horizontal grid."""
+    if zero_line:
+        ax.axhline(0, color="#444444", linewidth=0.8)
+    ax.set_xlabel("Contract year")
     ticks = years if years.size <= 20 else years[:: max(1, years.size // 10)]
-    ax.set_xticks(ticks)  # type: ignore[attr-defined]
+    ax.set_xticks(ticks)
     money_axis(ax, currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=legend_size)  # type: ignore[attr-defined]
-    ax.set_title(title, fontsize=11)  # type: ignore[attr-defined]
-    ax.grid(axis="y", alpha=0.3)  # type: ignore[attr-defined]
+    if legend:
+        ax.legend(loc="upper left", frameon=False, fontsize=legend_size)
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", alpha=0.3)
 
 
 def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -> Figure:
@@ -62,8 +85,7 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
 
     ``table`` needs the columns ``year``, ``cost``, ``saving`` and ``cumulative_pv_net``.
     """
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = year_figure()
     years = table["year"].to_numpy()
     ax.bar(years, table["saving"], color=PALETTE[2], label="Savings")
     ax.bar(years, -table["cost"], color=PALETTE[3], label="Costs")
@@ -75,10 +97,9 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
         linewidth=2,
         label="Cumulative present value",
     )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    crossing = np.flatnonzero(table["cumulative_pv_net"].to_numpy() >= 0)
-    if crossing.size and table["cumulative_pv_net"].iloc[-1] >= 0:
-        neg = np.flatnonzero(table["cumulative_pv_net"].to_numpy() < 0)
+    cumulative_pv = table["cumulative_pv_net"].to_numpy()
+    if cumulative_pv[-1] >= 0:
+        neg = np.flatnonzero(cumulative_pv < 0)
         first = int(neg[-1] + 1) if neg.size else 0
         ax.axvline(years[first], color=PALETTE[0], linestyle=":", linewidth=1)
         ax.annotate(
@@ -89,12 +110,13 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
             fontsize=9,
             color=PALETTE[0],
         )
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title(title or "Yearly costs, savings and cumulative present value", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    year_axes(
+        ax,
+        years,
+        currency,
+        title or "Yearly costs, savings and cumulative present value",
+        legend_size=9,
+    )
     return fig
 
 

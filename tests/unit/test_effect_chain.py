@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,8 @@ from portal_tools.calculators.effect_chain import (
 )
 from portal_tools.errors import InputError
 from portal_tools.inputs import parse
+
+from .helpers import all_finite
 
 SMALL: dict[str, Any] = {
     "years": 4,
@@ -220,16 +221,6 @@ def chains(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _finite(obj: Any) -> bool:
-    if isinstance(obj, float):
-        return math.isfinite(obj)
-    if isinstance(obj, dict):
-        return all(_finite(v) for v in obj.values())
-    if isinstance(obj, list):
-        return all(_finite(v) for v in obj)
-    return True
-
-
 @settings(max_examples=120)
 @given(chains(), st.integers(2, 7))
 def test_savings_scale_linearly_with_cohort_size(data: dict[str, Any], k: int) -> None:
@@ -256,10 +247,10 @@ def test_zero_persistence_leaves_only_the_first_effect_year(data: dict[str, Any]
 
 @settings(max_examples=150)
 @given(chains())
-def test_summary_is_consistent_and_finite(data: dict[str, Any]) -> None:
+def test_summary_is_consistent_andall_finite(data: dict[str, Any]) -> None:
     result = CALCULATOR.run(data)
     s = result.summary
-    assert _finite(result.to_dict())
+    assert all_finite(result.to_dict())
     total = sum(s["savings_by_holder"].values())
     share_values = list(s["share_of_savings_by_holder"].values())
     if total > 0:

@@ -24,6 +24,8 @@ from portal_tools.calculators.payment import (
 from portal_tools.errors import InputError
 from portal_tools.inputs import parse
 
+from .helpers import all_finite
+
 
 def run(data: dict[str, Any]) -> dict[str, Any]:
     return CALCULATOR.run(data).summary
@@ -306,16 +308,6 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _finite(obj: Any) -> bool:
-    if isinstance(obj, float):
-        return math.isfinite(obj)
-    if isinstance(obj, dict):
-        return all(_finite(v) for v in obj.values())
-    if isinstance(obj, list):
-        return all(_finite(v) for v in obj)
-    return True
-
-
 def _one_sign_change(flows: np.ndarray) -> bool:
     """Costs first, payments later: the investment shape for which IRR is unambiguous."""
     nz = flows[np.abs(flows) > 1e-6 * max(1.0, float(np.abs(flows).max()))]
@@ -338,8 +330,8 @@ def test_properties_of_any_valid_scenario(data: dict[str, Any]) -> None:
     assert np.all(s.by_outcome[~s.triggered] == 0)
     result = CALCULATOR.compute(inputs)
     summary = result.summary
-    assert _finite(summary)
-    assert _finite(result.to_dict())
+    assert all_finite(summary)
+    assert all_finite(result.to_dict())
     flows = investor_flows(contract, s.yearly)
     irr, moic = summary["investor_irr"], summary["investor_moic"]
     if inputs.return_cap is not None:
@@ -395,7 +387,7 @@ def test_any_input_either_parses_or_raises_input_error(data: dict[str, Any]) -> 
     except InputError as err:
         assert all(p.path and p.allowed for p in err.problems)
     else:
-        assert _finite(result.summary)
+        assert all_finite(result.summary)
 
 
 def test_rate_sensitivity_by_hand() -> None:

@@ -63,7 +63,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
 
 from portal_tools import cashflow
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
@@ -851,32 +851,16 @@ def _notes(
     return notes
 
 
-def _year_axes(table: pd.DataFrame) -> tuple[Figure, Any, NDArray[np.int64]]:
-    """A figure with one axes for yearly data, and the contract years of ``table``."""
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    return fig, fig.add_subplot(), table["year"].to_numpy()
-
-
-def _finish(ax: Any, years: NDArray[np.int64], currency: str, title: str, legend: bool) -> None:
-    """Shared axis labels, ticks, money format, legend, title and grid."""
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, currency)
-    if legend:
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(title, fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
-
-
 def _payments_chart(result: Result) -> Figure:
     table = result.tables["payments_by_outcome"]
-    fig, ax, years = _year_axes(table)
+    fig, ax = year_figure()
+    years = table["year"].to_numpy()
     bottom = np.zeros(years.size)
     for i, name in enumerate(c for c in table.columns if c != "year"):
         values = table[name].to_numpy(dtype=float)
         ax.bar(years, values, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=name)
         bottom += values
-    _finish(
+    year_axes(
         ax,
         years,
         result.currency,
@@ -888,7 +872,8 @@ def _payments_chart(result: Result) -> Figure:
 
 def _investor_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax, years = _year_axes(table)
+    fig, ax = year_figure()
+    years = table["year"].to_numpy()
     ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
     ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
     ax.plot(
@@ -899,8 +884,7 @@ def _investor_chart(result: Result) -> Figure:
         linewidth=2,
         label="Cumulative position",
     )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    _finish(
+    year_axes(
         ax, years, result.currency, "Investor's yearly flows and cumulative position", legend=True
     )
     return fig
@@ -908,7 +892,8 @@ def _investor_chart(result: Result) -> Figure:
 
 def _commissioner_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax, years = _year_axes(table)
+    fig, ax = year_figure()
+    years = table["year"].to_numpy()
     ax.plot(
         years,
         np.cumsum(table["pv_outcome_payments"]),
@@ -925,7 +910,7 @@ def _commissioner_chart(result: Result) -> Figure:
         linewidth=2,
         label="Value of achievements (cumulative, present value)",
     )
-    _finish(ax, years, result.currency, "Commissioner: payments against value", legend=True)
+    year_axes(ax, years, result.currency, "Commissioner: payments against value", legend=True)
     return fig
 
 

@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike, NDArray
 from portal_tools import cashflow
 from portal_tools.calculators import payment
 from portal_tools.calculators.payment import ContractArrays, PaymentInputs
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
@@ -787,8 +787,7 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
 
 def _fan_chart(result: Result) -> Figure:
     fan = result.tables["fan"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = year_figure()
     years = fan["year"].to_numpy()
     ax.fill_between(years, fan["p5"], fan["p95"], color=PALETTE[5], alpha=0.35, label="5-95 %")
     ax.fill_between(years, fan["p25"], fan["p75"], color=PALETTE[0], alpha=0.45, label="25-75 %")
@@ -801,13 +800,13 @@ def _fan_chart(result: Result) -> Figure:
         linewidth=1.5,
         label="At the expected rates",
     )
-    ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xlabel("Contract year")
-    ax.set_xticks(years if years.size <= 20 else years[:: max(1, years.size // 10)])
-    money_axis(ax, result.currency)
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
-    ax.set_title("Investor's cumulative position across simulated worlds", fontsize=11)
-    ax.grid(axis="y", alpha=0.3)
+    year_axes(
+        ax,
+        years,
+        result.currency,
+        "Investor's cumulative position across simulated worlds",
+        legend_size=9,
+    )
     return fig
 
 
