@@ -52,8 +52,8 @@ serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory book/_build/html
 
 lint: env
-	$(VENV)/bin/ruff check src tests scripts benchmarks
-	$(VENV)/bin/ruff format --check src tests scripts benchmarks
+	$(VENV)/bin/ruff check src tests scripts benchmarks book/_ext
+	$(VENV)/bin/ruff format --check src tests scripts benchmarks book/_ext
 	$(VENV)/bin/mypy
 
 # Every test: lint and types, unit/property, CLI, notebooks (nbval), strict book build,

@@ -7,19 +7,57 @@
    combination axe-core reports as critical (aria-required-children); they become list items.
 3. It refuses to build when ``book/_static/`` exists: Jupyter Book 1 then injects every
    script in the static paths into every page.
+4. Menus at every width. pydata-sphinx-theme >= 0.17 fills ``navbar_persistent`` with the
+   search field whenever the user's theme options do not name it, overriding
+   sphinx-book-theme's empty default; the top navbar is then rendered with hidden copies of
+   the sidebar toggles, and both themes' scripts bind the first ``.primary-toggle`` /
+   ``.secondary-toggle`` in the page, i.e. the hidden ones (pydata/pydata-sphinx-theme#2451).
+   Below 992 px the site menu could not be opened, below 1200 px "On this page" neither, and
+   the search field showed two or three times. Setting the option to ``[]`` (unless the
+   configuration names it) leaves the navbar empty, as sphinx-book-theme intends.
+5. One search field per page: the search page drops the sidebar's search field (its own form
+   is the one; the stylesheet hides the header's search icon there).
+6. MathJax only where a page has mathematics. Sphinx counts a page as having equations when
+   any page in its toctree has them, so the root page loaded MathJax (1.2 MB) for nothing;
+   pages whose own doctree has no math node now load neither MathJax nor its configuration.
+7. Weight that buys nothing on a guide (scripts/page_weight.py measures it):
+   pydata-sphinx-theme loads Sphinx's search tools and the whole search index on every page
+   for search-as-you-type, which this site does not use (its search dialog opens the search
+   page); with ``search_as_you_type`` off, only the search page loads them now
+   (``templates/layout.html``). The repository buttons' brand icon pulled in a 118 kB icon
+   font for one glyph; they use a glyph of the solid font every page loads anyway.
+8. Tables: numeric columns are marked at build time (``portal_html.mark_tables``) for the
+   portal stylesheet ``static/portal/portal.css`` (cell padding, right-aligned numbers that do
+   not wrap, sticky label column, dark mode, print), which this extension ships.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
+sys.path.insert(0, str(Path(__file__).parent))
+from portal_html import mark_tables
 
-def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                    doctree: Any) -> None:
+STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
+STYLESHEET = "portal/portal.css"
+# Sphinx's search scripts, which the theme adds to every page (item 7).
+_SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:searchtools\.js|language_data\.js|searchindex\.js)"></script>'
+)
+REPOSITORY_ICON = "fa-solid fa-code-branch"
+
+
+def _dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -38,8 +76,9 @@ def _dedupe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict
     context["script_files"] = unique
 
 
-def _fix_citation_roles(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                        doctree: Any) -> None:
+def _fix_citation_roles(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -47,15 +86,99 @@ def _fix_citation_roles(app: Sphinx, pagename: str, templatename: str, context: 
 
 def _check_no_static(app: Sphinx, config: Any) -> None:
     if (Path(app.srcdir) / "_static").exists():
-        raise ConfigError("book/_static must not exist: Jupyter Book 1 injects every script in it "
-                          "into every page. Vendored assets go to book/_vendor (scripts/vendor_assets.py).")
+        raise ConfigError(
+            "book/_static must not exist: Jupyter Book 1 injects every script in it into every "
+            "page. Vendored assets go to book/_vendor (scripts/vendor_assets.py)."
+        )
     if not (Path(app.srcdir) / "_vendor" / "widgets" / "embed-amd.js").exists():
-        raise ConfigError("vendored browser assets are missing: run `make env` "
-                          "(npm ci, then scripts/vendor_assets.py)")
+        raise ConfigError(
+            "vendored browser assets are missing: run `make env` "
+            "(npm ci, then scripts/vendor_assets.py)"
+        )
+
+
+def _theme_config(app: Sphinx, config: Any) -> None:
+    """Empty persistent navbar unless configured (item 4) and the portal's static folder."""
+    options = dict(config.html_theme_options or {})
+    options.setdefault("navbar_persistent", [])
+    config.html_theme_options = options
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
+def without_search_scripts(html: str) -> str:
+    """``html`` without the script tags of Sphinx's search tools and index (item 7)."""
+    return _SEARCH_SCRIPTS.sub("", html)
+
+
+def _template_filters(app: Sphinx) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.filters["portal_without_search_scripts"] = without_search_scripts
+
+
+def _solid_repository_icons(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    def solid(buttons: list[dict[str, Any]]) -> None:
+        for button in buttons:
+            if str(button.get("icon", "")).startswith("fab "):
+                button["icon"] = REPOSITORY_ICON
+            solid(button.get("buttons") or [])
+
+    solid(context.get("header_buttons") or [])
+
+
+def _one_search_field(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if pagename != "search":
+        return
+    sidebars = context.get("sidebars") or []
+    context["sidebars"] = [s for s in sidebars if "search-" not in str(s)]
+
+
+def _has_math(doctree: Any) -> bool:
+    if doctree is None:
+        return False
+    return any(
+        True for _ in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))
+    )
+
+
+def _mathjax_only_with_math(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    scripts = context.get("script_files")
+    if not scripts or _has_math(doctree):
+        return
+    mathjax = str(app.config.mathjax_path)
+
+    def is_mathjax(script: Any) -> bool:
+        filename = str(getattr(script, "filename", script) or "")
+        body = str((getattr(script, "attributes", {}) or {}).get("body", ""))
+        return filename.split("?")[0].endswith(mathjax) or body.startswith("window.MathJax")
+
+    context["script_files"] = [s for s in scripts if not is_mathjax(s)]
+
+
+def _mark_tables(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    body = context.get("body")
+    if isinstance(body, str):
+        context["body"] = mark_tables(body)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _check_no_static)
+    app.connect("config-inited", _theme_config)
+    app.add_css_file(STYLESHEET)
+    app.connect("builder-inited", _template_filters)
+    app.connect("html-page-context", _solid_repository_icons, priority=910)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _mathjax_only_with_math, priority=910)
+    app.connect("html-page-context", _one_search_field, priority=910)
     app.connect("html-page-context", _fix_citation_roles)
+    app.connect("html-page-context", _mark_tables)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
