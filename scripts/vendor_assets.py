@@ -1,7 +1,8 @@
 """Copy the browser assets pinned in package-lock.json into book/_vendor (git-ignored).
 
 Pages then load require.js, the Jupyter widget manager and MathJax from the site itself, with
-no CDN. Run after ``npm ci`` (``make env`` does both).
+no CDN. axe-core (``axe/axe.min.js``) is vendored for the browser tests (tests/site), which
+inject it into each page; no page loads it. Run after ``npm ci`` (``make env`` does both).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def main() -> None:
     copy(
         mathjax / "input" / "tex" / "extensions", DEST / "mathjax" / "input" / "tex" / "extensions"
     )
+    copy(NODE / "axe-core" / "axe.min.js", DEST / "axe" / "axe.min.js")
+    copy(NODE / "axe-core" / "LICENSE", DEST / "axe" / "LICENSE")
     total = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     print(f"vendor_assets: {total / 1e6:.1f} MB copied into {DEST.relative_to(ROOT)}")
 

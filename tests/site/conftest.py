@@ -15,6 +15,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SITE = BOOK / "_build" / "html"
+# axe-core, pinned in package.json and vendored by scripts/vendor_assets.py (make env).
+AXE = BOOK / "_vendor" / "axe" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
