@@ -11,7 +11,8 @@
    search field whenever the user's theme options do not name it, overriding
    sphinx-book-theme's empty default; the top navbar is then rendered with hidden copies of
    the sidebar toggles, and both themes' scripts bind the first ``.primary-toggle`` /
-   ``.secondary-toggle`` in the page, i.e. the hidden ones (pydata/pydata-sphinx-theme#2451).
+   ``.secondary-toggle`` in the page, i.e. the hidden ones (executablebooks/sphinx-book-theme#917;
+   fix proposed upstream in executablebooks/sphinx-book-theme#1000).
    Below 992 px the site menu could not be opened, below 1200 px "On this page" neither, and
    the search field showed two or three times. Setting the option to ``[]`` (unless the
    configuration names it) leaves the navbar empty, as sphinx-book-theme intends.
@@ -29,6 +30,12 @@
 8. Tables: numeric columns are marked at build time (``portal_html.mark_tables``) for the
    portal stylesheet ``static/portal/portal.css`` (cell padding, right-aligned numbers that do
    not wrap, sticky label column, dark mode, print), which this extension ships.
+9. Dark mode: the logo's dark wordmark (contrast 1.02:1 on the dark sidebar) is replaced by
+   ``images/logo-dark.svg``, the same logo with light text; the stylesheet gives cell outputs,
+   widget snapshots and tables the page's dark colours.
+10. The colour-mode button's icons carry no titles and are hidden from assistive technology
+    (``templates/theme-switcher.html``): Font Awesome turned their titles into SVG titles that
+    made the button's text differ from its name (axe: label-content-name-mismatch, serious).
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ _SEARCH_SCRIPTS = re.compile(
     r'\s*<script src="[^"]*(?:searchtools\.js|language_data\.js|searchindex\.js)"></script>'
 )
 REPOSITORY_ICON = "fa-solid fa-code-branch"
+# The logo's wordmark is dark grey: in dark mode the theme shows this light-text copy (item 9).
+DARK_LOGO = "images/logo-dark.svg"
 
 
 def _dedupe_scripts(
@@ -98,9 +107,13 @@ def _check_no_static(app: Sphinx, config: Any) -> None:
 
 
 def _theme_config(app: Sphinx, config: Any) -> None:
-    """Empty persistent navbar unless configured (item 4) and the portal's static folder."""
+    """Empty persistent navbar unless configured (item 4), the dark-mode logo (item 9) and the
+    portal's static folder and templates."""
     options = dict(config.html_theme_options or {})
     options.setdefault("navbar_persistent", [])
+    logo = dict(options.get("logo") or {})
+    logo.setdefault("image_dark", DARK_LOGO)
+    options["logo"] = logo
     config.html_theme_options = options
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.templates_path = [str(TEMPLATES), *config.templates_path]

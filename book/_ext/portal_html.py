@@ -12,7 +12,8 @@ wide numeric tables, without JavaScript and on paper too:
   numeric body cells and its header cells get the class ``portal-num`` (a text cell in a
   numeric column, such as a list of payments in a summary, stays as it is);
 - a table with a numeric column whose first column is not numeric gets ``portal-sticky``
-  (its first column stays in view while the table scrolls sideways).
+  (its first column stays in view while the table scrolls sideways);
+- every classified table gets ``portal-marked``: its cells not marked numeric are text.
 
 Every table also sits in a container that scrolls sideways and can be reached by keyboard
 (``role="region"``, ``tabindex="0"``, named after the caption or the column headers): the
@@ -29,6 +30,7 @@ from html import escape
 from bs4 import BeautifulSoup, Tag
 
 NUM_CLASS = "portal-num"
+MARKED_CLASS = "portal-marked"
 STICKY_CLASS = "portal-sticky"
 # Currencies that may stand before a number, and units that may follow one, in a table cell.
 CURRENCIES = ("DKK", "kr.", "kr", "EUR", "€", "GBP", "£", "USD", "$")
@@ -103,7 +105,11 @@ def _add_class(tag: Tag, name: str) -> None:
 
 
 def classify_table(table: Tag) -> bool:
-    """Mark the numeric columns of one parsed table; True when anything was marked."""
+    """Mark the numeric columns of one parsed table; True when any column is numeric.
+
+    The table gets :data:`MARKED_CLASS` either way: its cells without :data:`NUM_CLASS` are
+    text (the stylesheet aligns them left)."""
+    _add_class(table, MARKED_CLASS)
     grid = _grid(_rows(table))
     body = [row for row in grid if row and not _is_header_row([c for _, c in row])]
     counts: dict[int, list[int]] = {}
@@ -156,7 +162,8 @@ def _mark_span(match: re.Match[str]) -> str:
     table = soup.find("table")
     if not isinstance(table, Tag):
         return match.group(0)
-    marked = str(soup) if classify_table(table) else html
+    classify_table(table)
+    marked = str(soup)
     if any(name in opening for name in _OWN_WRAPPERS):
         return opening + marked
     attrs = _region_attrs(region_name(table))
