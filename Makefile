@@ -13,7 +13,7 @@ PORT ?= 8000
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: env book serve test test-fast lint bench clean
+.PHONY: env book serve test test-fast lint bench weight clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -70,6 +70,10 @@ test: env
 
 bench: env
 	$(VENV)/bin/pytest benchmarks --benchmark-only
+
+# Bytes each built page downloads against the bare theme's search page (a measurement).
+weight: book
+	$(PY) scripts/page_weight.py
 
 clean:
 	rm -rf book/_build build book/_vendor
