@@ -40,16 +40,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.site.conftest import CHROMIUM_ARGS, toc_docnames  # noqa: E402  (one browser setup)
+
 SITE = ROOT / "book" / "_build" / "html"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TARGETS = {"calculator": 1.3, "guide": 1.05}
 SETTLE_MS = 1500
 # Playwright's resource types, grouped for the report.
@@ -182,9 +176,6 @@ def build_bare_book(folder: Path) -> Path:
 
 def site_pages(site: Path) -> list[str]:
     """Every page of the portal named in book/_toc.yml, plus its search page."""
-    sys.path.insert(0, str(ROOT))
-    from tests.site.conftest import toc_docnames
-
     return [f"{name}.html" for name in toc_docnames()] + ["search.html"]
 
 
