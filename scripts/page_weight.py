@@ -145,14 +145,20 @@ def measure_page(browser: Any, base_url: str, path: str) -> Weight:
     return add_up(weight, bodies)
 
 
+def measure_in(browser: Any, folder: Path, paths: Sequence[str]) -> list[Weight]:
+    """Serve ``folder`` and measure each of ``paths`` in ``browser``."""
+    with serve(folder) as base:
+        return [measure_page(browser, base, path) for path in paths]
+
+
 def measure(folder: Path, paths: Sequence[str], executable: str) -> list[Weight]:
-    """Serve ``folder`` and measure each of ``paths`` with one shared browser."""
+    """:func:`measure_in` with a Chromium launched for the purpose."""
     from playwright.sync_api import sync_playwright
 
-    with serve(folder) as base, sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            return [measure_page(browser, base, path) for path in paths]
+            return measure_in(browser, folder, paths)
         finally:
             browser.close()
 

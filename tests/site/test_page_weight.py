@@ -4,9 +4,9 @@ turns counts into ratios and verdicts."""
 from __future__ import annotations
 
 import gzip
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,10 +16,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import page_weight
 from page_weight import Weight, add_up, kind, report
 
-CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 
-
-def test_counts_every_distinct_file_once_by_type_and_refuses_other_hosts(tmp_path: Path) -> None:
+def test_counts_every_distinct_file_once_by_type_and_refuses_other_hosts(
+    browser: Any, tmp_path: Path
+) -> None:
     """A page with a stylesheet, a script, an image used twice and an external image: the
     count is the files' sizes on disk, each once; the external request is refused."""
     files = {
@@ -35,7 +35,7 @@ def test_counts_every_distinct_file_once_by_type_and_refuses_other_hosts(tmp_pat
         b'<img src="dot.png" alt=""><img src="https://example.org/x.png" alt=""></body></html>'
     )
     (tmp_path / "index.html").write_bytes(html)
-    (weight,) = page_weight.measure(tmp_path, ["index.html"], CHROMIUM)
+    (weight,) = page_weight.measure_in(browser, tmp_path, ["index.html"])
     assert weight.requests == 4
     assert weight.raw == len(html) + sum(len(b) for b in files.values())
     assert weight.by_category == {
