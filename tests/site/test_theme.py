@@ -223,10 +223,14 @@ def test_sidebar_toggle_collapses_and_restores_on_wide_screens(tabs: Tabs) -> No
     )
 
 
-def test_search_dialog_on_a_guide_finds_the_calculator(tabs: Tabs) -> None:
-    """Guides no longer load the search index; their search field still searches."""
-    page = tabs.open("light", 1280, "chapters/ethics.html")
-    page.locator(".search-button-field:visible").click()
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_dialog_on_a_guide_finds_the_calculator(tabs: Tabs, width: int) -> None:
+    """Guides no longer load the search index; their search field (the sidebar's field on a
+    wide screen, the header's search button on a phone) still searches."""
+    page = tabs.open("light", width, "chapters/ethics.html")
+    button = page.locator(".search-button-field:visible, button.search-button:visible")
+    assert button.count() == 1
+    button.click()
     field = page.locator("dialog#pst-search-dialog[open] input[name=q]")
     field.fill("payback")
     field.press("Enter")
@@ -310,6 +314,14 @@ def test_search_index_loads_on_the_search_page_only(site: Path) -> None:
     for name in PAGES:
         loads = "searchindex.js" in _html(site, name)
         assert loads == (name == "search"), name
+
+
+def test_axe_is_vendored_for_the_tests_only(site: Path) -> None:
+    """axe-core comes from npm into book/_vendor (make env); no page loads it."""
+    assert AXE.exists(), "run `make env` (npm ci, then scripts/vendor_assets.py)"
+    for name in PAGES:
+        sources = re.findall(r'src="([^"]*)"', _html(site, name))
+        assert not [src for src in sources if "axe" in src], name
 
 
 def test_navbar_is_empty_and_each_sidebar_has_one_toggle(site: Path) -> None:
