@@ -9,8 +9,9 @@ wide numeric tables, without JavaScript and on paper too:
   mark, and optionally a currency from :data:`CURRENCIES` before it or one unit from
   :data:`UNITS` after it ("1 194 695 DKK", "DKK 5", "-0,6", "4.0 %", "1 400 GBP", "(2 000)");
 - a column is numeric when more than half of its non-empty body cells are numeric; its
-  numeric body cells and its header cells get the class ``portal-num`` (a text cell in a
-  numeric column, such as a list of payments in a summary, stays as it is);
+  numeric and empty body cells (empty, a hyphen or dash, "n/a") and its header cells get the class
+  ``portal-num`` (a text cell in a numeric column, such as a list of payments in a summary,
+  stays as it is);
 - a table with a numeric column whose first column is not numeric gets ``portal-sticky``
   (its first column stays in view while the table scrolls sideways);
 - every classified table gets ``portal-marked``: its cells not marked numeric are text.
@@ -130,7 +131,8 @@ def classify_table(table: Tag) -> bool:
         for column, cell in row:
             if column not in numeric_columns:
                 continue
-            if id(cell) not in body_cells or is_number(cell.get_text(" ")):
+            text = " ".join(cell.get_text(" ").split())
+            if id(cell) not in body_cells or is_number(text) or text.lower() in _EMPTY:
                 _add_class(cell, NUM_CLASS)
     if 0 not in numeric_columns:
         _add_class(table, STICKY_CLASS)

@@ -420,6 +420,7 @@ def test_numeric_columns_are_marked_header_included() -> None:
     cells = dict(_cells(html))
     assert NUM_CLASS in cells["Paid"] and NUM_CLASS in cells["1 000"]
     assert NUM_CLASS in cells["2 500 DKK"]
+    assert NUM_CLASS in cells["\u2013"]  # an empty cell aligns with the numbers
     assert NUM_CLASS not in cells["Note"] and NUM_CLASS not in cells["12"]  # text column
     assert NUM_CLASS not in cells["Outcome"] and NUM_CLASS not in cells["Job"]
     assert STICKY_CLASS in html  # label column first, numbers after it
