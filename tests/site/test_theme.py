@@ -38,7 +38,8 @@ ALLOWED_CONSOLE_ERRORS = {
 }
 # A4 less the print stylesheet's 12 mm side margins, in CSS pixels (96 per inch).
 A4_CONTENT_PX = round((210 - 2 * 12) / 25.4 * 96)
-PRINT_PAGE = "tools/payment"
+# Pages printed in the tests, with the least number of tables each shows on paper.
+PRINT_PAGES = {"tools/payment": 3, "chapters/baseline-2020": 7, "chapters/glossary": 0, "intro": 0}
 
 VISIBLE_SEARCH_FIELDS = """() => [...document.querySelectorAll(
     '.search-button-field, .search-button, form.bd-search')]
@@ -245,23 +246,36 @@ def _pdf_pages(pdf: bytes) -> list[bytes]:
     return re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)
 
 
-def test_calculator_prints_every_table_column(browser: Any, base_url: str) -> None:
+@pytest.mark.parametrize("name", PRINT_PAGES)
+def test_page_prints_every_table_column(browser: Any, base_url: str, name: str) -> None:
     """In print layout at A4 width every table cell is inside the page and no container clips
-    it; no button, sidebar or download link prints; the PDF is A4."""
+    it; tables in disclosures print open; links are underlined; no button, sidebar or download
+    link prints; the PDF is A4."""
     context = browser.new_context(viewport={"width": A4_CONTENT_PX, "height": 1100})
     try:
         page = context.new_page()
-        page.goto(f"{base_url}/{PRINT_PAGE}.html", wait_until="load")
+        page.goto(f"{base_url}/{name}.html", wait_until="load")
         page.wait_for_load_state("networkidle")
-        page.locator(".portal-calculator").first.wait_for(state="visible", timeout=20000)
+        if name.startswith("tools/"):
+            page.locator(".portal-calculator").first.wait_for(state="visible", timeout=20000)
         page.emulate_media(media="print")
-        tables = page.locator("article.bd-article table").count()
-        assert tables >= 3
+        tables = page.evaluate(
+            "() => [...document.querySelectorAll('article.bd-article table')]"
+            ".filter(t => t.checkVisibility()).length"
+        )
+        assert tables >= PRINT_PAGES[name]
+        plain_links = page.evaluate(
+            """() => [...document.querySelectorAll('article.bd-article a[href]')]
+                 .filter(a => a.checkVisibility()
+                         && !getComputedStyle(a).textDecorationLine.includes('underline'))
+                 .map(a => a.textContent.trim()).slice(0, 5)"""
+        )
+        assert not plain_links, plain_links
         clipped = page.evaluate(
             """(limit) => {
               const out = [];
               for (const cell of document.querySelectorAll('article.bd-article :is(th, td)')) {
-                if (!cell.getClientRects().length) continue;  // in a closed disclosure
+                if (!cell.checkVisibility()) continue;  // not printed
                 const r = cell.getBoundingClientRect();
                 if (r.right > limit + 1) out.push(['page', cell.textContent.trim()]);
                 for (let a = cell.parentElement; a && a !== document.body; a = a.parentElement) {
