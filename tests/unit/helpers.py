@@ -15,3 +15,29 @@ def all_finite(obj: Any) -> bool:
     if isinstance(obj, list):
         return all(all_finite(v) for v in obj)
     return True
+
+
+def _refuse(constant: str) -> float:
+    raise ValueError(f"export holds {constant}")
+
+
+def exports_parse_back(result: Any) -> None:
+    """Every export of ``result`` parses back: strict JSON (no NaN or infinity) with the same
+    summary, CSV whose ``# name`` sections each parse as a table, and an Excel workbook with a
+    sheet per table. Raises AssertionError (or the parser's error) otherwise."""
+    import csv
+    import io
+    import json
+
+    import openpyxl
+
+    doc = json.loads(result.to_json(), parse_constant=_refuse)
+    assert doc["summary"] == json.loads(json.dumps(result.summary))
+    assert all_finite(doc)
+    sections = result.to_csv().split("\n# ")
+    assert len(sections) == 1 + len(result.tables)
+    for section in sections:
+        rows = list(csv.reader(io.StringIO(section.split("\n", 1)[1])))
+        assert rows and all(len(r) == len(rows[0]) for r in rows if r)
+    book = openpyxl.load_workbook(io.BytesIO(result.to_xlsx()))
+    assert book.sheetnames == ["summary", *(name[:31] for name in result.tables)]

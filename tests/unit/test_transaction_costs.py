@@ -6,19 +6,22 @@ from __future__ import annotations
 import io
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal_tools.calculators import transaction_costs as tc
 from portal_tools.errors import InputError
 from portal_tools.registry import get
 from portal_tools.scenario import load_preset, preset_data
+
+from .helpers import all_finite, exports_parse_back
 
 ROOT = Path(__file__).resolve().parents[2]
 CALC = get("transaction_costs")
@@ -68,13 +71,15 @@ def test_default_example_by_hand() -> None:
     assert s["extra_over_fee_for_service_by_route"]["sib"] == pytest.approx(2_732_500)
     assert s["share_of_delivery_by_route"]["sib"] == pytest.approx(0.3152)
     assert s["per_participant_by_route"]["sib"] == pytest.approx(31_520)
-    # Break-even: 2 152 000 / (0.15 - 0.10) = 43 040 000 DKK, i.e. 430.4 participants.
-    assert s["break_even_delivery_cost_by_route"]["sib"] == pytest.approx(43_040_000)
-    assert s["break_even_cohort_by_route"]["sib"] == pytest.approx(430.4)
+    # Size at the threshold: 2 152 000 / (0.15 - 0.10) = 43 040 000 DKK, i.e. 430.4 participants.
+    assert s["delivery_cost_at_threshold_by_route"]["sib"] == pytest.approx(43_040_000)
+    assert s["participants_at_threshold_by_route"]["sib"] == pytest.approx(430.4)
     # PbR: fixed 1 472 000, variable 7 % -> 1 472 000 / 0.08 = 18 400 000.
-    assert s["break_even_delivery_cost_by_route"]["pbr"] == pytest.approx(18_400_000)
+    assert s["delivery_cost_at_threshold_by_route"]["pbr"] == pytest.approx(18_400_000)
     # In-house: fixed 137 500 + 232 500 + 176 000 + 250 000 = 796 000, variable 2 %.
-    assert s["break_even_delivery_cost_by_route"]["in_house_fund"] == pytest.approx(796_000 / 0.13)
+    assert s["delivery_cost_at_threshold_by_route"]["in_house_fund"] == pytest.approx(
+        796_000 / 0.13
+    )
     assert s["by_phase_by_route"]["sib"] == pytest.approx(
         {"development_design": 690_000, "contract_setup": 636_000, "operations": 1_826_000}
     )
@@ -113,14 +118,14 @@ def test_each_basis_and_staff_time_by_hand() -> None:
     assert s["fixed_by_route"]["sib"] == pytest.approx(115_000)
     assert s["variable_share_by_route"]["sib"] == pytest.approx(0.15)
     # 115 000 / (0.20 - 0.15) = 2 300 000 DKK; cohort 50 x 2.3 = 115.
-    assert s["break_even_delivery_cost_by_route"]["sib"] == pytest.approx(2_300_000)
-    assert s["break_even_cohort_by_route"]["sib"] == pytest.approx(115)
+    assert s["delivery_cost_at_threshold_by_route"]["sib"] == pytest.approx(2_300_000)
+    assert s["participants_at_threshold_by_route"]["sib"] == pytest.approx(115)
     items = CALC.run(data).tables["items"]
     assert list(items["cash"]) == pytest.approx([100_000, 0, 30_000, 100_000])
     assert list(items["staff_time"]) == pytest.approx([0, 15_000, 20_000, 0])
 
 
-def test_break_even_is_where_the_scaled_share_meets_the_threshold() -> None:
+def test_size_at_threshold_is_where_the_scaled_share_meets_the_threshold() -> None:
     base = {
         **SMALL,
         "cost_items": [
@@ -130,16 +135,16 @@ def test_break_even_is_where_the_scaled_share_meets_the_threshold() -> None:
         ],
     }
     s = run(base)
-    be = s["break_even_delivery_cost_by_route"]["sib"]
-    cohort = s["break_even_cohort_by_route"]["sib"]
-    # Rerun the programme at the break-even size, cost per participant held constant.
+    be = s["delivery_cost_at_threshold_by_route"]["sib"]
+    cohort = s["participants_at_threshold_by_route"]["sib"]
+    # Rerun the programme at the size at the threshold, cost per participant held constant.
     k = be / base["delivery_cost"]
     scaled = {**base, "delivery_cost": be, "cohort_size": round(cohort)}
     assert cohort == pytest.approx(50 * k)
     assert run(scaled)["share_of_delivery_by_route"]["sib"] == pytest.approx(0.2, abs=1e-3)
 
 
-def test_null_break_even_and_zero_fixed_part() -> None:
+def test_never_and_zero_fixed_part() -> None:
     data = {
         "threshold_share": 0.1,
         "routes": ["sib", "pbr"],
@@ -149,8 +154,9 @@ def test_null_break_even_and_zero_fixed_part() -> None:
         ],
     }
     s = run(data)
-    assert s["break_even_delivery_cost_by_route"] == {"sib": None, "pbr": 0.0}
-    assert s["break_even_cohort_by_route"] == {"sib": None, "pbr": 0.0}
+    assert s["delivery_cost_at_threshold_by_route"] == {"sib": None, "pbr": 0.0}
+    assert s["participants_at_threshold_by_route"] == {"sib": None, "pbr": 0.0}
+    assert s["threshold_status_by_route"] == {"sib": "never", "pbr": "already"}
     result = CALC.run(data)
     assert "never falls to 10.0 %" in result.notes[0]
     assert "already at or below 10.0 %" in result.notes[1]
@@ -268,28 +274,221 @@ def test_share_falls_as_the_programme_grows(
         )
 
 
+def exact_size(
+    items: list[dict[str, Any]], prog: dict[str, Any], route: str
+) -> tuple[str, Fraction | None, Fraction | None]:
+    """The size at the threshold in exact fractions of the numbers as written, written apart
+    from the model: fixed part F and variable cost V from the items, D* = F D / (θ D - V) and
+    F N / (θ D - V) participants; 'never' when θ D - V <= 0."""
+    n, years = Fraction(prog["cohort_size"]), Fraction(prog["years"])
+    d, theta = Fraction(str(prog["delivery_cost"])), Fraction(str(prog["threshold_share"]))
+    fixed = variable = Fraction(0)
+    for i in items:
+        if route not in i["routes"]:
+            continue
+        amount = Fraction(str(i["amount"]))
+        if i["basis"] == "share_of_delivery":
+            variable += amount * d
+            continue
+        unit = amount
+        if i.get("hours") is not None:
+            unit += Fraction(str(i["hours"])) * Fraction(str(i["hourly_rate"]))
+        if i["basis"] == "fixed":
+            fixed += unit
+        elif i["basis"] == "per_year":
+            fixed += unit * years
+        else:
+            variable += unit * n
+    gap = theta * d - variable
+    if gap <= 0:
+        return "never", None, None
+    return "larger", fixed * d / gap, fixed * n / gap
+
+
+def check_against_exact(
+    s: dict[str, Any], items: list[dict[str, Any]], prog: dict[str, Any]
+) -> None:
+    for route in s["threshold_status_by_route"]:
+        status, size, people = exact_size(items, prog, route)
+        got = s["delivery_cost_at_threshold_by_route"][route]
+        if status == "never":
+            assert s["threshold_status_by_route"][route] == "never"
+            assert got is None
+            continue
+        assert size is not None and people is not None
+        if size > tc.MAX_THRESHOLD_DELIVERY_COST or people > tc.MAX_THRESHOLD_PARTICIPANTS:
+            assert s["threshold_status_by_route"][route] == "beyond_limit"
+            assert got is None
+            continue
+        expected = "already" if size <= Fraction(str(prog["delivery_cost"])) else "larger"
+        assert s["threshold_status_by_route"][route] == expected
+        assert got == pytest.approx(float(size), rel=1e-15)
+        assert s["participants_at_threshold_by_route"][route] == pytest.approx(
+            float(people), rel=1e-15
+        )
+
+
 @given(items_strategy, programme)
-def test_break_even_is_null_exactly_when_the_variable_share_reaches_the_threshold(
+def test_size_at_threshold_matches_exact_fractions(
     items: list[dict[str, Any]], prog: dict[str, Any]
 ) -> None:
     s = run({**prog, "cost_items": items})
+    check_against_exact(s, items, prog)
     for route in tc.ROUTES:
-        be = s["break_even_delivery_cost_by_route"][route]
-        v = s["variable_share_by_route"][route]
-        assert (be is None) == (v >= prog["threshold_share"])
-        if be is not None and be > 0:
-            share = tc.share_at_size(be, s["fixed_by_route"][route], v)
+        got = s["delivery_cost_at_threshold_by_route"][route]
+        if got:
+            v = s["variable_share_by_route"][route]
+            share = tc.share_at_size(got, s["fixed_by_route"][route], v)
             assert share == pytest.approx(prog["threshold_share"], rel=1e-9)
 
 
-@given(st.floats(0, 1e9, allow_subnormal=False), st.floats(0, 2), st.floats(0.001, 0.999))
-def test_break_even_formula(fixed: float, variable: float, threshold: float) -> None:
-    be = tc.break_even_delivery_cost(fixed, variable, threshold)
-    if variable >= threshold:
-        assert be is None
-    else:
-        assert be is not None and be >= 0
-        assert be * (threshold - variable) == pytest.approx(fixed, rel=1e-9, abs=1e-6)
+@given(
+    st.lists(st.integers(1, 60), min_size=1, max_size=8),
+    st.integers(0, 3),
+    st.integers(1, 2_000),
+    st.floats(1e3, 1e9),
+)
+def test_a_threshold_met_exactly_by_the_items_as_written_is_never(
+    thousandths: list[int], extra: int, cohort: int, fixed: float
+) -> None:
+    # Share items of k / 1000 each against a threshold of their sum (+ extra / 1000): with no
+    # extra the variable share equals the threshold in the inputs, so the share never falls to
+    # it; with an extra e / 1000 the size is F / (e / 1000), checked in exact fractions.
+    if sum(thousandths) + extra >= 1000:
+        return
+    items = [item(amount=fixed)] + [
+        item(basis="share_of_delivery", amount=float(f"{k / 1000}")) for k in thousandths
+    ]
+    prog = {
+        "cohort_size": cohort,
+        "delivery_cost": 1e6,
+        "years": 1,
+        "threshold_share": float(f"{(sum(thousandths) + extra) / 1000}"),
+    }
+    s = run({**prog, "routes": ["sib"], "cost_items": items})
+    if extra == 0:
+        assert s["threshold_status_by_route"] == {"sib": "never"}
+    check_against_exact(s, items, prog)
+
+
+SEVEN = {
+    "cohort_size": 100,
+    "delivery_cost": 10_000_000,
+    "threshold_share": 0.07,
+    "routes": ["sib"],
+}
+"""100 participants, 10 000 000 DKK of delivery, a threshold of 7 %, the SIB route only."""
+
+
+def test_a_variable_share_equal_to_the_threshold_is_never() -> None:
+    # Issue 17 item 8. Share items of 1 % and 6 % against a threshold of 7 %: by hand
+    # v = 0.01 + 0.06 = 0.07 = θ, so s(D') = 100 000 / D' + 0.07 stays above 7 % at every size.
+    # In floats 0.01 + 0.06 = 0.06999999999999999, and 100 000 / (0.07 - v) gave a "break-even"
+    # of 7.2e21 DKK (72 057 594 037 927 936 participants).
+    data = {
+        **SEVEN,
+        "cost_items": [
+            item(amount=100_000),
+            item(basis="share_of_delivery", amount=0.01),
+            item(basis="share_of_delivery", amount=0.06),
+        ],
+    }
+    result = CALC.run(data)
+    s = result.summary
+    assert s["threshold_status_by_route"] == {"sib": "never"}
+    assert s["delivery_cost_at_threshold_by_route"] == {"sib": None}
+    assert "never falls to 7.0 %" in result.notes[0]
+    # Per-participant items reach it the same way: 700 DKK x 100 / 1 000 000 = 7 %.
+    per_head = {
+        **data,
+        "delivery_cost": 1_000_000,
+        "cost_items": [item(amount=100_000), item(basis="per_participant", amount=700)],
+    }
+    assert run(per_head)["threshold_status_by_route"] == {"sib": "never"}
+
+
+def test_sizes_beyond_any_programme_are_not_given_as_numbers() -> None:
+    # Fixed 100 000, variable 6.99999999999 % against 7 %: θ - v = 1e-13, so by hand
+    # D* = 100 000 / 1e-13 = 1e18 DKK, above the limit of 1e15: reported as beyond_limit.
+    # At 6.9999999 % (θ - v = 1e-9) D* = 1e14 DKK and 1e14 x 100 / 1e7 = 1e9 participants:
+    # within the limits, so the number is given.
+    base = SEVEN
+    share = "share_of_delivery"
+    far = {**base, "cost_items": [item(amount=1e5), item(basis=share, amount=0.0699999999999)]}
+    result = CALC.run(far)
+    assert result.summary["threshold_status_by_route"] == {"sib": "beyond_limit"}
+    assert result.summary["delivery_cost_at_threshold_by_route"] == {"sib": None}
+    assert "in practice, never" in result.notes[0]
+    near = {**base, "cost_items": [item(amount=1e5), item(basis=share, amount=0.069999999)]}
+    s = run(near)
+    assert s["threshold_status_by_route"] == {"sib": "larger"}
+    assert s["delivery_cost_at_threshold_by_route"]["sib"] == pytest.approx(1e14, rel=1e-12)
+    assert s["participants_at_threshold_by_route"]["sib"] == pytest.approx(1e9, rel=1e-12)
+
+
+def test_tiny_values_give_an_input_error_or_a_finite_result() -> None:
+    # Issue 16 item 2: delivery_cost 1e-300 divided costs into infinite shares (a traceback);
+    # the delivery cost is now at least 1 DKK. A threshold of 5e-324 gave an infinite
+    # break-even and "inf %"; its size now lies beyond the limit (fee for service: fixed
+    # 419 500, no variable part: D* = 419 500 / 5e-324 DKK).
+    found = problems({"delivery_cost": 1e-300})
+    assert list(found) == ["delivery_cost"]
+    assert "from 1 to" in found["delivery_cost"]
+    result = CALC.run({"threshold_share": 5e-324})
+    assert result.summary["threshold_status_by_route"]["fee_for_service"] == "beyond_limit"
+    assert result.summary["threshold_status_by_route"]["sib"] == "never"
+    assert all_finite(result.to_dict())
+    assert not any("inf" in note for note in result.notes)
+    exports_parse_back(result)
+
+
+tiny_or_any = st.one_of(st.just(5e-324), st.floats(5e-324, 0.999999, allow_subnormal=True))
+routes_strategy = st.lists(st.sampled_from(tc.ROUTES), min_size=1, max_size=4, unique=True)
+extreme_items = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.just("item"),
+            "phase": st.sampled_from(tc.PHASES),
+            "side": st.sampled_from(tc.SIDES),
+            "basis": st.sampled_from(["fixed", "per_year", "per_participant"]),
+            "amount": st.one_of(st.just(0.0), st.just(1e10), st.floats(0, 1e10)),
+            "routes": routes_strategy,
+        },
+        optional={"hours": st.floats(0, 1e6), "hourly_rate": st.floats(0, 1e5)},
+    ).filter(lambda d: ("hours" in d) == ("hourly_rate" in d))
+    | st.fixed_dictionaries(
+        {
+            "name": st.just("share"),
+            "phase": st.sampled_from(tc.PHASES),
+            "side": st.sampled_from(tc.SIDES),
+            "basis": st.just("share_of_delivery"),
+            "amount": st.one_of(st.just(0.0), st.just(1.0), tiny_or_any),
+            "routes": routes_strategy,
+        }
+    ),
+    min_size=1,
+    max_size=100,
+)
+extreme_programme = st.fixed_dictionaries(
+    {
+        "cohort_size": st.one_of(st.just(1), st.just(10_000_000), st.integers(1, 10_000_000)),
+        "delivery_cost": st.one_of(st.just(1.0), st.just(1e11), st.floats(1, 1e11)),
+        "years": st.integers(1, 30),
+        "threshold_share": tiny_or_any,
+    }
+)
+
+
+@settings(max_examples=120)
+@given(extreme_items, extreme_programme)
+def test_every_valid_scenario_gives_a_finite_result_that_exports(
+    items: list[dict[str, Any]], prog: dict[str, Any]
+) -> None:
+    result = CALC.run({**prog, "cost_items": items})
+    assert all_finite(result.to_dict())
+    assert not any("inf" in note or "nan" in note for note in result.notes)
+    exports_parse_back(result)
+    check_against_exact(result.summary, items, prog)
 
 
 # --- bad input ----------------------------------------------------------------------------
@@ -338,7 +537,7 @@ def test_field_errors_name_paths_values_and_what_is_allowed() -> None:
     assert "'bank'" in found["cost_items[0].routes[1]"]
     assert "'fee_for_service'" in found["cost_items[0].routes[1]"]
     assert "development_design" in found["cost_items[1].phase"]
-    assert "above 0" in found["delivery_cost"]
+    assert "from 1 to" in found["delivery_cost"]
 
 
 def test_duplicate_and_missing_routes() -> None:
@@ -365,7 +564,7 @@ def test_exports_are_deterministic_and_complete() -> None:
     assert a.to_xlsx() == b.to_xlsx()
     doc = json.loads(a.to_json())
     assert set(doc["tables"]) == {"routes", "items", "scaling"}
-    assert doc["summary"]["break_even_delivery_cost_by_route"]["sib"] == pytest.approx(43_040_000)
+    assert doc["summary"]["delivery_cost_at_threshold_by_route"]["sib"] == pytest.approx(43_040_000)
     assert "total_by_route.sib,3152000.0" in a.to_csv()
     book = openpyxl.load_workbook(io.BytesIO(a.to_xlsx()))
     assert book.sheetnames == ["summary", "routes", "items", "scaling"]

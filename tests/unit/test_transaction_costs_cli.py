@@ -75,8 +75,8 @@ def test_scenario_file_each_format(tmp_path: Path, suffix: str) -> None:
     s = json.loads(out.read_text(encoding="utf-8"))["summary"]
     # PbR: 100 000 + 40 h x 500 x 2 years = 140 000; fee for service: 40 000.
     assert s["total_by_route"] == pytest.approx({"pbr": 140_000, "fee_for_service": 40_000})
-    # Break-even of PbR: 140 000 / 0.10 = 1 400 000 (already below at 2 000 000).
-    assert s["break_even_delivery_cost_by_route"]["pbr"] == pytest.approx(1_400_000)
+    # Size at the threshold for PbR: 140 000 / 0.10 = 1 400 000 (already below at 2 000 000).
+    assert s["delivery_cost_at_threshold_by_route"]["pbr"] == pytest.approx(1_400_000)
 
 
 def test_csv_output(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_csv_output(tmp_path: Path) -> None:
     for section in ("# summary", "# routes", "# items", "# scaling"):
         assert section in text
     assert "total_by_route.pbr,140000.0" in text
-    assert "break_even_delivery_cost_by_route.pbr,1400000.0" in text
+    assert "delivery_cost_at_threshold_by_route.pbr,1400000.0" in text
 
 
 def test_xlsx_output(tmp_path: Path) -> None:

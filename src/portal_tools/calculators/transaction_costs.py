@@ -31,16 +31,27 @@ Cost of one item (``N`` participants, ``Y`` years, delivery cost ``D``)::
 Scaling: the programme is scaled by ``k`` with the cost per participant held constant, so the
 delivery cost becomes ``k * D`` and the cohort ``k * N``. Fixed and per-year items stay
 (``F``), per-participant and share items scale with ``k``. A route's transaction-cost share of
-delivery is then ``s(D') = F / D' + v`` with the *variable share* ``v = (P + S) / D``, where
-``P`` are the per-participant items and ``S`` the share items at the current size. The
-break-even delivery cost, where ``s`` falls to the threshold ``θ``, is ``D* = F / (θ - v)``
-when ``v < θ`` and does not exist (``None``) when ``v ≥ θ``.
+delivery is then ``s(D') = F / D' + v`` with the *variable share* ``v = V / D``, where ``V`` is
+the cost of the per-participant and share items at the current size.
+
+**Size at the threshold.** The delivery cost at which ``s`` falls to the threshold ``θ`` is
+``D* = F / (θ - v) = F D / (θ D - V)``, with ``N D* / D = F N / (θ D - V)`` participants at the
+same cost per participant. It exists only when ``θ D - V > 0``; otherwise the share never falls
+to the threshold, at any size (status ``never``). ``θ D - V`` is computed exactly from the
+numbers as written (:mod:`portal_tools.exact`), so a variable share that equals the threshold in
+the inputs (``0.01 + 0.06`` against ``0.07``) is ``never``, not a size of 7.2e21 DKK from a
+rounding residue. A size above :data:`MAX_THRESHOLD_DELIVERY_COST` or
+:data:`MAX_THRESHOLD_PARTICIPANTS` (ten thousand times the largest programme the calculator
+takes) is reported as ``beyond_limit`` without a number: in practice, never. Status
+``already``: ``D* <= D``, the share is at or below the threshold at the current size (``D* = 0``
+when there is no fixed part).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from typing import Any, Literal, get_args
 
@@ -53,6 +64,7 @@ from numpy.typing import NDArray
 
 from portal_tools.charts import PALETTE, Chart, money_axis
 from portal_tools.errors import Problem
+from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
@@ -66,9 +78,9 @@ __all__ = [
     "CostItem",
     "ItemCost",
     "RouteCosts",
+    "ThresholdSize",
     "TransactionCostInputs",
     "basis_multiplier",
-    "break_even_delivery_cost",
     "compute",
     "item_cash_and_staff",
     "item_costs",
@@ -77,6 +89,7 @@ __all__ = [
     "reading",
     "route_costs",
     "share_at_size",
+    "threshold_size",
 ]
 
 Phase = Literal["development_design", "contract_setup", "operations"]
@@ -116,6 +129,14 @@ SIDE_LABELS: dict[str, str] = {
 }
 
 MAX_AMOUNT = 1e10
+MAX_DELIVERY_COST = 1e11
+MAX_COHORT = 10_000_000
+LIMIT_FACTOR = 10_000
+MAX_THRESHOLD_DELIVERY_COST = LIMIT_FACTOR * MAX_DELIVERY_COST
+"""Sizes at the threshold above 1e15 DKK of delivery are reported as ``beyond_limit``."""
+MAX_THRESHOLD_PARTICIPANTS = LIMIT_FACTOR * MAX_COHORT
+"""Sizes at the threshold above 1e11 participants are reported as ``beyond_limit``."""
+ThresholdStatus = Literal["already", "larger", "never", "beyond_limit"]
 
 
 class CostItem(Inputs):
@@ -279,7 +300,7 @@ class TransactionCostInputs(Inputs):
         help="Number of participants over the whole contract.",
         unit="people",
         ge=1,
-        le=10_000_000,
+        le=MAX_COHORT,
         assumption=True,
     )
     delivery_cost: float = field(
@@ -288,8 +309,8 @@ class TransactionCostInputs(Inputs):
         help="Cost of delivering the intervention itself over the whole contract, without "
         "transaction costs.",
         unit="DKK",
-        gt=0,
-        le=1e11,
+        ge=1,
+        le=MAX_DELIVERY_COST,
         step=100_000,
         assumption=True,
     )
@@ -306,7 +327,7 @@ class TransactionCostInputs(Inputs):
         _DEFAULTS["threshold_share"],
         label="Threshold share",
         help="The transaction-cost share of delivery you would accept (0.15 = 15 %); the "
-        "break-even size is where a route falls to it.",
+        "calculator finds the programme size at which each route falls to it.",
         unit="share of delivery cost",
         gt=0,
         lt=1,
@@ -375,23 +396,52 @@ def share_at_size(
     return fixed / delivery_cost + variable_share
 
 
-def break_even_delivery_cost(fixed: float, variable_share: float, threshold: float) -> float | None:
-    """Delivery cost ``D* = F / (θ - v)`` at which ``F / D* + v = θ``; ``None`` when ``v ≥ θ``
-    (the share never falls to the threshold). ``D* = 0`` when there is no fixed part."""
-    if variable_share >= threshold:
-        return None
-    return fixed / (threshold - variable_share)
+@dataclass(frozen=True)
+class ThresholdSize:
+    """The programme size at which a route's transaction-cost share falls to the threshold.
+
+    ``delivery_cost`` and ``participants`` are set for status ``already`` (at or below the
+    threshold at the current size) and ``larger`` (only at a larger size), and ``None`` for
+    ``never`` (the variable share alone reaches the threshold) and ``beyond_limit`` (above
+    :data:`MAX_THRESHOLD_DELIVERY_COST` or :data:`MAX_THRESHOLD_PARTICIPANTS`).
+    """
+
+    status: ThresholdStatus
+    delivery_cost: float | None
+    participants: float | None
+
+
+def threshold_size(
+    fixed: Decimal, variable: Decimal, delivery_cost: Decimal, cohort_size: int, threshold: Decimal
+) -> ThresholdSize:
+    """Size at which ``F / D' + V / D`` falls to ``θ``: ``D* = F D / (θ D - V)`` and
+    ``N D* / D = F N / (θ D - V)`` participants, from exact decimals (see the module docstring).
+
+    ``fixed`` is ``F``, ``variable`` the variable cost ``V`` at the current delivery cost ``D``.
+    """
+    gap = EXACT.subtract(EXACT.multiply(threshold, delivery_cost), variable)
+    if gap <= 0:
+        return ThresholdSize("never", None, None)
+    size = QUOTIENT.divide(EXACT.multiply(fixed, delivery_cost), gap)
+    people = QUOTIENT.divide(EXACT.multiply(fixed, Decimal(cohort_size)), gap)
+    if size > MAX_THRESHOLD_DELIVERY_COST or people > MAX_THRESHOLD_PARTICIPANTS:
+        return ThresholdSize("beyond_limit", None, None)
+    status: ThresholdStatus = "already" if size <= delivery_cost else "larger"
+    return ThresholdSize(status, float(size), float(people))
 
 
 @dataclass(frozen=True)
 class ItemCost:
-    """One item's costs over the contract."""
+    """One item's costs over the contract (``exact_fixed`` and ``exact_variable``: its fixed
+    part and its variable cost at the current size as exact decimals of the inputs)."""
 
     item: CostItem
     cash: float
     staff_time: float
     fixed_part: float
     variable_share: float
+    exact_fixed: Decimal
+    exact_variable: Decimal
 
     @property
     def total(self) -> float:
@@ -409,23 +459,53 @@ class RouteCosts:
     variable_share: float
     by_phase: dict[str, float]
     by_side: dict[str, float]
-    break_even: float | None
+    at_threshold: ThresholdSize
+
+
+def _exact_parts(item: CostItem, cohort_size: int, years: int, delivery_cost: float) -> Decimal:
+    """The item's total as an exact decimal of its inputs (see :func:`item_total`)."""
+    if item.basis == "share_of_delivery":
+        return EXACT.multiply(dec(item.amount), dec(delivery_cost))
+    unit = dec(item.amount)
+    if item.hours is not None and item.hourly_rate is not None:
+        unit = EXACT.add(unit, EXACT.multiply(dec(item.hours), dec(item.hourly_rate)))
+    count = {"fixed": 1, "per_year": years, "per_participant": cohort_size}[item.basis]
+    return EXACT.multiply(unit, Decimal(count))
 
 
 def item_costs(inputs: TransactionCostInputs) -> list[ItemCost]:
     """Each item's cash, staff-time, fixed and variable parts at the programme's size."""
     n, y, d = float(inputs.cohort_size), float(inputs.years), inputs.delivery_cost
     out = []
+    zero = Decimal(0)
     for item in inputs.cost_items:
         cash, staff = item_cash_and_staff(item, n, y, d)
         fixed, variable = item_scaling_parts(item, cash + staff, d)
-        out.append(ItemCost(item, cash, staff, fixed, variable))
+        exact = _exact_parts(item, inputs.cohort_size, inputs.years, d)
+        scales = item.basis in ("per_participant", "share_of_delivery")
+        out.append(
+            ItemCost(
+                item,
+                cash,
+                staff,
+                fixed,
+                variable,
+                zero if scales else exact,
+                exact if scales else zero,
+            )
+        )
     return out
 
 
-def route_costs(items: Sequence[ItemCost], route: str, threshold: float) -> RouteCosts:
+def route_costs(
+    items: Sequence[ItemCost],
+    route: str,
+    threshold: float,
+    delivery_cost: float,
+    cohort_size: int,
+) -> RouteCosts:
     """Sum the items that apply to ``route``: total, by phase, by side, fixed part, variable
-    share and the break-even delivery cost."""
+    share and the size at the threshold (:func:`threshold_size`)."""
     mine = [c for c in items if route in c.item.routes]
     by_phase = dict.fromkeys(PHASES, 0.0)
     by_side = dict.fromkeys(SIDES, 0.0)
@@ -441,7 +521,13 @@ def route_costs(items: Sequence[ItemCost], route: str, threshold: float) -> Rout
         variable,
         by_phase,
         by_side,
-        break_even_delivery_cost(fixed, variable, threshold),
+        threshold_size(
+            exact_sum(c.exact_fixed for c in mine),
+            exact_sum(c.exact_variable for c in mine),
+            dec(delivery_cost),
+            cohort_size,
+            dec(threshold),
+        ),
     )
 
 
@@ -456,7 +542,8 @@ def _money(x: float) -> str:
 def reading(
     rc: RouteCosts, baseline: RouteCosts, delivery_cost: float, cohort_size: int, threshold: float
 ) -> str:
-    """One plain-language sentence about a route at this size and its break-even size."""
+    """One plain-language sentence about a route at this size and the size at which its share
+    falls to the threshold."""
     share = rc.total / delivery_cost
     text = (
         f"{ROUTE_LABELS[rc.route]}: transaction costs of {_money(rc.total)}, "
@@ -466,19 +553,27 @@ def reading(
         extra = rc.total - baseline.total
         word = "more" if extra >= 0 else "less"
         text += f", {_money(abs(extra))} {word} than a fee-for-service contract"
-    if rc.break_even is None:
+    at = rc.at_threshold
+    if at.status == "never":
         text += (
             f". It never falls to {_pct(threshold)}, at any size: the costs that grow with "
             f"the programme are already {_pct(rc.variable_share)} of delivery."
         )
-    elif rc.break_even <= delivery_cost:
+    elif at.status == "beyond_limit":
+        people = f"{MAX_THRESHOLD_PARTICIPANTS:,.0f}".replace(",", " ")
+        text += (
+            f". It would fall to {_pct(threshold)} only in a programme with a delivery cost "
+            f"above {_money(MAX_THRESHOLD_DELIVERY_COST)} or more than {people} participants: "
+            "in practice, never."
+        )
+    elif at.status == "already":
         text += f". It is already at or below {_pct(threshold)} at this size."
     else:
-        people = rc.break_even * cohort_size / delivery_cost
+        people = f"{at.participants or 0.0:,.0f}".replace(",", " ")
         text += (
             f". It falls to {_pct(threshold)} from a delivery cost of "
-            f"{_money(rc.break_even)} (about {people:,.0f} participants at the same cost "
-            "per participant).".replace(",", " ")
+            f"{_money(float(at.delivery_cost or 0.0))} (about {people} participants at the same "
+            "cost per participant)."
         )
     return text
 
@@ -495,13 +590,21 @@ METRICS = {
     "extra_over_fee_for_service_by_route": Metric(
         "Extra over fee for service", "money", "route's costs minus the fee-for-service costs"
     ),
-    "break_even_delivery_cost_by_route": Metric(
-        "Break-even delivery cost",
+    "delivery_cost_at_threshold_by_route": Metric(
+        "Delivery cost at which the share falls to the threshold",
         "money",
-        "delivery cost at which the share falls to the threshold (none: never)",
+        "programme size, cost per participant held constant (none: never, or only beyond 1e15 DKK)",
     ),
-    "break_even_cohort_by_route": Metric(
-        "Break-even participants", "count", "participants at the break-even delivery cost"
+    "participants_at_threshold_by_route": Metric(
+        "Participants at which the share falls to the threshold",
+        "count",
+        "participants at that delivery cost (none: never, or only beyond 1e11 participants)",
+    ),
+    "threshold_status_by_route": Metric(
+        "Threshold reached",
+        "text",
+        "already: at this size; larger: at a larger size; never: at no size; beyond_limit: "
+        "only beyond 1e15 DKK or 1e11 participants",
     ),
     "fixed_by_route": Metric("Fixed part (does not scale)", "money", "fixed and per-year items"),
     "variable_share_by_route": Metric(
@@ -520,7 +623,7 @@ SCALE_MULTIPLIERS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 1
 
 
 def compute(inputs: TransactionCostInputs) -> Result:
-    """Totals by route, phase and side, shares of delivery and break-even sizes.
+    """Totals by route, phase and side, shares of delivery and the sizes at the threshold.
 
     See the module docstring for the formulas. Every route is computed from the items; the
     ``routes`` input chooses which are reported. The extra over fee for service is computed
@@ -528,8 +631,8 @@ def compute(inputs: TransactionCostInputs) -> Result:
     """
     n, d, theta = inputs.cohort_size, inputs.delivery_cost, inputs.threshold_share
     items = item_costs(inputs)
-    baseline = route_costs(items, BASELINE_ROUTE, theta)
-    shown = [route_costs(items, r, theta) for r in ROUTES if r in inputs.routes]
+    baseline = route_costs(items, BASELINE_ROUTE, theta, d, n)
+    shown = [route_costs(items, r, theta, d, n) for r in ROUTES if r in inputs.routes]
     summary: dict[str, Any] = {
         "routes": [ROUTE_LABELS[rc.route] for rc in shown],
         "total_by_route": {rc.route: rc.total for rc in shown},
@@ -538,10 +641,13 @@ def compute(inputs: TransactionCostInputs) -> Result:
         "extra_over_fee_for_service_by_route": {
             rc.route: rc.total - baseline.total for rc in shown
         },
-        "break_even_delivery_cost_by_route": {rc.route: rc.break_even for rc in shown},
-        "break_even_cohort_by_route": {
-            rc.route: None if rc.break_even is None else rc.break_even * n / d for rc in shown
+        "delivery_cost_at_threshold_by_route": {
+            rc.route: rc.at_threshold.delivery_cost for rc in shown
         },
+        "participants_at_threshold_by_route": {
+            rc.route: rc.at_threshold.participants for rc in shown
+        },
+        "threshold_status_by_route": {rc.route: rc.at_threshold.status for rc in shown},
         "fixed_by_route": {rc.route: rc.fixed for rc in shown},
         "variable_share_by_route": {rc.route: rc.variable_share for rc in shown},
         "by_phase_by_route": {rc.route: rc.by_phase for rc in shown},
@@ -654,7 +760,7 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
     d = float(s["delivery_cost"])
     theta = float(s["threshold_share"])
     routes = list(s["total_by_route"])
-    finite = [float(v) for v in s["break_even_delivery_cost_by_route"].values() if v is not None]
+    finite = [float(v) for v in s["delivery_cost_at_threshold_by_route"].values() if v is not None]
     top = min(max(4 * d, 1.3 * max(finite, default=0.0)), 100 * d)
     grid = np.geomspace(d / 4, top, 200)
     fig = Figure(figsize=(8, 4.4), dpi=100, layout="constrained")
@@ -665,7 +771,7 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
             grid, float(s["fixed_by_route"][r]), float(s["variable_share_by_route"][r])
         )
         ax.plot(grid, np.asarray(share) * 100, color=color, linewidth=2, label=ROUTE_LABELS[r])
-        be = s["break_even_delivery_cost_by_route"][r]
+        be = s["delivery_cost_at_threshold_by_route"][r]
         if be is not None and d / 4 <= be <= top:
             ax.plot([be], [theta * 100], marker="o", color=color, markersize=7)
     ax.axhline(theta * 100, color="#444444", linestyle="--", linewidth=1)
@@ -700,7 +806,9 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right", frameon=False, fontsize=8)
     ax.grid(alpha=0.3)
-    ax.set_title("Transaction-cost share as the programme grows (dots: break-even)", fontsize=11)
+    ax.set_title(
+        "Transaction-cost share as the programme grows (dots: size at the threshold)", fontsize=11
+    )
     return fig, top
 
 
@@ -714,8 +822,10 @@ def charts(result: Result) -> list[Chart]:
     )
     figure, top = _scaling_chart(result)
     lines = []
-    for r, be in s["break_even_delivery_cost_by_route"].items():
-        if be is None:
+    for r, be in s["delivery_cost_at_threshold_by_route"].items():
+        if s["threshold_status_by_route"][r] == "beyond_limit":
+            lines.append(f"{ROUTE_LABELS[r]} reaches it only beyond any realistic size")
+        elif be is None:
             lines.append(f"{ROUTE_LABELS[r]} never reaches the threshold")
         elif be > top:
             lines.append(f"{ROUTE_LABELS[r]} reaches it at {_money(float(be))}, beyond the chart")
