@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from portal_tools.calculators.effect_chain import (
 from portal_tools.errors import InputError
 from portal_tools.inputs import parse
 
-from .helpers import all_finite
+from .helpers import all_finite, exports_parse_back
 
 SMALL: dict[str, Any] = {
     "years": 4,
@@ -116,6 +117,50 @@ def test_negative_additional_successes_are_reported_as_losses() -> None:
     assert all(v is None for v in s["share_of_savings_by_holder"].values())
     assert s["payback_year"] is None
     assert any("worse than" in note for note in result.notes)
+    # Every consequence is a saving; the losses come from the chain, not from extra costs.
+    assert not any("extra costs" in note for note in result.notes)
+
+
+def test_a_chain_equal_to_the_baseline_gives_exactly_no_additional_successes() -> None:
+    # Issue 17 item 9. Cohort 40, steps 0.06 and 0.7, baseline 0.042: by hand
+    # 40 * 0.06 * 0.7 = 1.68 = 40 * 0.042, so A = 0. In floats 40 * (0.06 * 0.7) - 40 * 0.042
+    # is -4.4e-16, which read as "the programme does worse than no programme" and, through the
+    # tiny negative savings, "some consequences are extra costs".
+    data = with_(
+        cohort_size=40,
+        steps=[{"name": "a", "rate": 0.06}, {"name": "b", "rate": 0.7}],
+        baseline_rate=0.042,
+    )
+    result = CALCULATOR.run(data)
+    s = result.summary
+    assert s["additional_successes"] == 0
+    assert result.notes == ["No additional successes: the programme only reaches the deadweight."]
+    assert all(v == 0 for v in s["savings_by_holder"].values())
+    assert all(v is None for v in s["share_of_savings_by_holder"].values())
+
+
+def test_shares_only_where_they_are_shares() -> None:
+    # Issue 17 item 9. 30 additional successes with the effect [0, 30, 15, 7.5] (52.5 in all);
+    # the municipality bears an extra cost of 30 000 a year per success, the state saves 50 000:
+    # savings -1 575 000 and +2 625 000, total 1 050 000. The old shares were -150 % and 250 %.
+    # A holder with net extra costs has no share of a gain: no shares, the amounts in a note.
+    consequences = [
+        {"label": "x", "budget_holder": "kommune", "ceiling": "service", "annual_saving": -30_000},
+        {"label": "y", "budget_holder": "stat", "ceiling": "outside", "annual_saving": 50_000},
+    ]
+    result = CALCULATOR.run(with_(consequences=consequences))
+    s = result.summary
+    assert s["savings_by_holder"] == pytest.approx(
+        {"kommune": -1_575_000, "region": 0, "stat": 2_625_000}
+    )
+    assert s["share_of_savings_by_holder"] == {"kommune": None, "region": None, "stat": None}
+    note = next(n for n in result.notes if n.startswith("No shares"))
+    assert "municipality has net extra costs" in note
+    assert "municipality -1 575 000 DKK; state 2 625 000 DKK" in note
+    # With every holder saving, the shares are shown: 3/7 and 4/7 in the small example.
+    assert CALCULATOR.run(SMALL).summary["share_of_savings_by_holder"]["kommune"] == pytest.approx(
+        3 / 7
+    )
 
 
 def test_effect_path_before_and_after_first_year() -> None:
@@ -253,7 +298,7 @@ def test_summary_is_consistent_andall_finite(data: dict[str, Any]) -> None:
     assert all_finite(result.to_dict())
     total = sum(s["savings_by_holder"].values())
     share_values = list(s["share_of_savings_by_holder"].values())
-    if total > 0:
+    if total > 0 and all(v >= 0 for v in s["savings_by_holder"].values()):
         assert sum(share_values) == pytest.approx(1.0)
     else:
         assert all(v is None for v in share_values)
@@ -265,3 +310,29 @@ def test_summary_is_consistent_andall_finite(data: dict[str, Any]) -> None:
             s["savings_pv_by_holder"][h] - s["costs_pv_by_holder"][h], rel=1e-9, abs=1e-3
         )
     assert result.tables["savings"]["saving"].sum() == pytest.approx(total, rel=1e-9, abs=1e-3)
+
+
+@settings(max_examples=200)
+@given(chains())
+def test_additional_successes_match_exact_fractions(data: dict[str, Any]) -> None:
+    # Reference apart from the model: A = N (prod of rates - baseline) in exact fractions of
+    # the numbers as written, rounded once.
+    rate = Fraction(1)
+    for step in data["steps"]:
+        rate *= Fraction(str(step["rate"]))
+    exact = data["cohort_size"] * (rate - Fraction(str(data["baseline_rate"])))
+    result = CALCULATOR.run(data)
+    s = result.summary
+    assert s["additional_successes"] == float(exact)
+    worse = any("worse than" in n for n in result.notes)
+    assert worse == (exact < 0)
+    assert any(n.startswith("No additional successes") for n in result.notes) == (exact == 0)
+    shares = list(s["share_of_savings_by_holder"].values())
+    if all(v is not None for v in shares):
+        assert all(0 <= v <= 1 for v in shares)
+        assert sum(shares) == pytest.approx(1)
+    else:
+        assert all(v is None for v in shares)
+        amounts = s["savings_by_holder"].values()
+        assert sum(amounts) <= 0 or any(v < 0 for v in amounts)
+    exports_parse_back(result)

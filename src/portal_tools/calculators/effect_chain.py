@@ -13,7 +13,9 @@ Semantics (years ``t = 1 .. years``, at most 30)
    reached the previous step that reach this one. Successes with the programme =
    ``cohort_size * prod(step rates)``.
 2. **Deadweight.** ``baseline_rate`` is the share of the cohort that would reach the outcome
-   anyway. Additional successes ``A = cohort_size * prod(rates) - cohort_size * baseline_rate``;
+   anyway. Additional successes ``A = cohort_size * (prod(rates) - baseline_rate)``, computed
+   exactly from the numbers as written and rounded once (:mod:`portal_tools.exact`), so a chain
+   whose rate equals the baseline gives ``A = 0``, not a rounding residue such as ``-4.4e-16``;
    a negative ``A`` (the programme does worse than the baseline) is allowed and reported.
 3. **Drop-off.** The effect in year ``t`` is ``e(t) = A * persistence ** (t - first_effect_year)``
    for ``t >= first_effect_year`` and 0 before: ``persistence`` is the share of the effect still
@@ -22,14 +24,17 @@ Semantics (years ``t = 1 .. years``, at most 30)
    for one budget holder under one expenditure ceiling (service, transfer, construction or outside
    any ceiling); a negative saving is an extra cost (e.g. more education grants). The saving of
    holder ``h`` under ceiling ``c`` in year ``t`` is ``sum(annual_saving of its consequences) *
-   e(t)``.
+   e(t)``. The savings of the consequences under one holder and ceiling are added exactly.
 5. **Costs.** ``intervention_costs`` are the public costs of the programme by holder and year
    (nominal, not scaled by the effect).
 6. **Measures.** Per holder: nominal savings and costs, their present values (discounting from
    :mod:`portal_tools.cashflow`, public rate unless ``discount_rate`` is given) and the net result
    in present value (savings minus costs: SØM's *budgetøkonomisk nettoresultat*, here
    discounted). The payback year is that of the all-holder net flow. The share of savings by holder
-   is each holder's nominal savings over all savings (``None`` unless the total is positive).
+   is each holder's nominal savings over all savings, shown only where it is meaningful: when no
+   holder's savings are negative and the total is positive (otherwise ``None`` for every holder,
+   and the amounts by holder tell the story: a holder with net extra costs has no "share" of a
+   gain).
 
 Public API
 ----------
@@ -56,6 +61,7 @@ from numpy.typing import NDArray
 from portal_tools import cashflow
 from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import Problem
+from portal_tools.exact import EXACT, dec, exact_product, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
@@ -335,17 +341,15 @@ class ChainFlows:
     """Successes with the programme, ``cohort * prod(rates)``."""
     baseline: float
     """Successes without it, ``cohort * baseline_rate``."""
+    additional: float
+    """Additional successes ``cohort * (prod(rates) - baseline_rate)``, exact then rounded once
+    (may be negative)."""
     effect: F64
     """(T,) additional successes still present in each year."""
     savings: F64
     """(H, C, T) savings by holder, ceiling and year."""
     costs: F64
     """(H, T) public programme costs by holder and year."""
-
-    @property
-    def additional(self) -> float:
-        """Additional successes (may be negative)."""
-        return self.successes - self.baseline
 
     @property
     def savings_by_holder(self) -> F64:
@@ -363,22 +367,34 @@ def chain_flows(inputs: EffectChainInputs) -> ChainFlows:
     cohort = float(inputs.cohort_size)
     successes = cohort * math.prod(s.rate for s in inputs.steps)
     baseline = cohort * inputs.baseline_rate
-    effect = effect_path(
-        successes - baseline, inputs.years, inputs.first_effect_year, inputs.persistence
+    rate = exact_product(dec(s.rate) for s in inputs.steps)
+    additional = float(
+        EXACT.multiply(EXACT.subtract(rate, dec(inputs.baseline_rate)), dec(inputs.cohort_size))
     )
+    effect = effect_path(additional, inputs.years, inputs.first_effect_year, inputs.persistence)
     per_success = np.zeros((len(HOLDERS), len(CEILINGS)))
-    for c in inputs.consequences:
-        per_success[HOLDERS.index(c.budget_holder), CEILINGS.index(c.ceiling)] += c.annual_saving
+    for h, holder in enumerate(HOLDERS):
+        for j, ceiling in enumerate(CEILINGS):
+            per_success[h, j] = float(
+                exact_sum(
+                    dec(c.annual_saving)
+                    for c in inputs.consequences
+                    if c.budget_holder == holder and c.ceiling == ceiling
+                )
+            )
     costs = np.zeros((len(HOLDERS), inputs.years))
     for cost in inputs.intervention_costs:
         costs[HOLDERS.index(cost.budget_holder), cost.year - 1] += cost.amount
-    return ChainFlows(successes, baseline, effect, per_success[:, :, None] * effect, costs)
+    return ChainFlows(
+        successes, baseline, additional, effect, per_success[:, :, None] * effect, costs
+    )
 
 
 def shares(amounts: dict[str, float]) -> dict[str, float | None]:
-    """Each amount over the total; ``None`` for all when the total is not positive."""
+    """Each amount over the total, where that is a share (from 0 to 1): only when no amount is
+    negative and the total is positive; otherwise ``None`` for all."""
     total = sum(amounts.values())
-    if total <= 0:
+    if total <= 0 or any(v < 0 for v in amounts.values()):
         return dict.fromkeys(amounts)
     return {k: v / total for k, v in amounts.items()}
 
@@ -485,11 +501,20 @@ def compute(inputs: EffectChainInputs) -> Result:
         "discount_rate": rate_label(inputs.discount_rate),
     }
     return Result(
-        "effect_chain", summary, _tables(inputs, f, factors), METRICS, _notes(f), inputs.currency
+        "effect_chain",
+        summary,
+        _tables(inputs, f, factors),
+        METRICS,
+        _notes(inputs, f, nominal, inputs.currency),
+        inputs.currency,
     )
 
 
-def _notes(f: ChainFlows) -> list[str]:
+def _notes(
+    inputs: EffectChainInputs, f: ChainFlows, savings: dict[str, float], currency: str
+) -> list[str]:
+    """Readings of the chain: its sign against the baseline, extra costs and, where the shares
+    of the savings are not meaningful, why (with the amounts)."""
     notes: list[str] = []
     if f.additional < 0:
         notes.append(
@@ -498,8 +523,21 @@ def _notes(f: ChainFlows) -> list[str]:
         )
     elif f.additional == 0:
         notes.append("No additional successes: the programme only reaches the deadweight.")
-    if np.any(f.savings < 0):
+    if f.additional != 0 and any(c.annual_saving < 0 for c in inputs.consequences):
         notes.append("Some consequences are extra costs (negative savings) for their budget.")
+    losers = [h for h in HOLDERS if savings[h] < 0]
+    if f.additional > 0 and losers and sum(savings.values()) != 0:
+        amounts = "; ".join(
+            f"{HOLDER_NAMES[h].lower()} {format_value(savings[h], 'money', currency)}"
+            for h in HOLDERS
+            if savings[h] != 0
+        )
+        notes.append(
+            "No shares of the savings are shown, because "
+            + " and ".join(HOLDER_NAMES[h].lower() for h in losers)
+            + f" {'has' if len(losers) == 1 else 'have'} net extra costs; the savings by "
+            f"holder are: {amounts}."
+        )
     return notes
 
 
