@@ -55,7 +55,7 @@ def test_programme_youth_preset_shows_the_transfer_problem(
     assert code == 0
     result = json.loads(out)
     s = result["summary"]
-    assert s["cumulative_service_ceiling_effect"] < 0 < s["net_result_pv_by_holder"]["kommune"]
+    assert s["service_ceiling_burden_total"] > 0 < s["net_result_pv_by_holder"]["kommune"]
     assert any("transfer savings" in n for n in result["notes"])
 
 

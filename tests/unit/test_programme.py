@@ -87,7 +87,9 @@ def test_small_programme_by_hand() -> None:
     assert s["payer_savings_to_payments_pv"] == pytest.approx(120_000 / 50_000)
     assert s["service_ceiling_effect_by_year"] == pytest.approx([-1_000, -10_000, 40_000])
     assert s["total_budget_effect_by_year"] == pytest.approx([-1_000, 10_000, 60_000])
-    assert s["cumulative_service_ceiling_effect"] == pytest.approx(29_000)
+    # Year by year: 1 000 + 10 000 to be found in years 1 and 2; 40 000 of room in year 3.
+    assert s["service_ceiling_burden_total"] == pytest.approx(11_000)
+    assert s["service_ceiling_room_total"] == pytest.approx(40_000)
     assert s["years_burdening_service_ceiling"] == [1, 2]
     yearly = result.tables["yearly"]
     assert yearly["net_kommune"].tolist() == pytest.approx([-1_000, 10_000, 60_000])

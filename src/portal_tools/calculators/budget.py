@@ -17,8 +17,19 @@ Semantics (one amount per year for each input, year 1 first; an empty list means
 ``service_ceiling_effect(t) = capital_received(t) - intervention_costs(t) - outcome_payments(t)
 + service_savings(t)``; ``total_budget_effect(t) = service_ceiling_effect(t) +
 transfer_savings(t)``. A year *burdens the service ceiling* when its service-ceiling effect is
-below zero (by more than half an øre). Cumulative values are running sums, year 1 first; the
-view is nominal (budgets are set in current kroner), with no discounting.
+below zero (by more than half an øre). The view is nominal (budgets are set in current kroner),
+with no discounting.
+
+**The ceiling binds year by year.** Each year's budget must keep within that year's ceiling, and
+room freed in one year does not pay for a burden in another. So no figure of the service
+ceiling nets one year against another: the summary gives the burden in each year,
+``burden(t) = max(0, -service_ceiling_effect(t))``, and its sum over the burdened years
+(``service_ceiling_burden_total``: the room that must be found, year by year, in other services),
+next to the room freed, ``room(t) = max(0, service_ceiling_effect(t))``, and its sum
+(``service_ceiling_room_total``). "+1 m room in year 1, 1 m burden in year 2" is a burden of
+1 m (in year 2) and room of 1 m (in year 1), not 0. The *total* budget effect (transfers
+included, outside the ceiling) is summed over the years as a nominal total
+(``cumulative_total_budget_effect``).
 
 Public API: :class:`BudgetInputs`, :func:`budget_table` (the yearly view from five arrays, used
 by the programme model), :func:`burden_years`, :func:`budget_summary`, :func:`compute`,
@@ -165,9 +176,10 @@ def budget_table(
     """The yearly Budget Act view.
 
     ``service_ceiling_effect = capital_received - intervention_costs - outcome_payments +
-    service_savings``; ``total_budget_effect = service_ceiling_effect + transfer_savings``; both
-    also cumulated; ``burdens_service_ceiling`` marks years with a service-ceiling effect below
-    ``-TOLERANCE``.
+    service_savings``; ``service_ceiling_burden = max(0, -service_ceiling_effect)`` and
+    ``service_ceiling_room = max(0, service_ceiling_effect)`` (each year on its own);
+    ``total_budget_effect = service_ceiling_effect + transfer_savings``, also cumulated;
+    ``burdens_service_ceiling`` marks years with a service-ceiling effect below ``-TOLERANCE``.
     """
     cols = {
         "capital_received": np.asarray(capital_received, dtype=float),
@@ -188,7 +200,8 @@ def budget_table(
             "year": np.arange(1, service.size + 1),
             **cols,
             "service_ceiling_effect": service,
-            "cumulative_service_ceiling_effect": np.cumsum(service),
+            "service_ceiling_burden": np.where(service < -TOLERANCE, -service, 0.0),
+            "service_ceiling_room": np.where(service > TOLERANCE, service, 0.0),
             "total_budget_effect": total,
             "cumulative_total_budget_effect": np.cumsum(total),
             "burdens_service_ceiling": service < -TOLERANCE,
@@ -202,19 +215,19 @@ def burden_years(table: pd.DataFrame) -> list[int]:
 
 
 def budget_summary(table: pd.DataFrame) -> dict[str, object]:
-    """Summary values of a :func:`budget_table`."""
-    service = table["service_ceiling_effect"].to_numpy(dtype=float)
-    cum = np.cumsum(service)
-    lowest = int(np.argmin(cum))
+    """Summary values of a :func:`budget_table`; no service-ceiling figure nets one year
+    against another (see the module docstring)."""
+    burden = table["service_ceiling_burden"].to_numpy(dtype=float)
+    room = table["service_ceiling_room"].to_numpy(dtype=float)
     return {
-        "service_ceiling_effect_by_year": [float(v) for v in service],
+        "service_ceiling_effect_by_year": [float(v) for v in table["service_ceiling_effect"]],
         "total_budget_effect_by_year": [float(v) for v in table["total_budget_effect"]],
-        "cumulative_service_ceiling_effect": float(cum[-1]),
-        "cumulative_service_ceiling_effect_by_year": [float(v) for v in cum],
-        "cumulative_total_budget_effect": float(table["total_budget_effect"].sum()),
         "years_burdening_service_ceiling": burden_years(table),
-        "largest_yearly_burden": float(max(0.0, -float(service.min()))),
-        "lowest_cumulative_service_ceiling_effect": float(min(0.0, float(cum[lowest]))),
+        "service_ceiling_burden_by_year": [float(v) for v in burden],
+        "service_ceiling_burden_total": float(burden.sum()),
+        "service_ceiling_room_total": float(room.sum()),
+        "largest_yearly_burden": float(burden.max()),
+        "cumulative_total_budget_effect": float(table["total_budget_effect"].sum()),
         "transfer_savings_total": float(table["transfer_savings"].sum()),
     }
 
@@ -222,24 +235,27 @@ def budget_summary(table: pd.DataFrame) -> dict[str, object]:
 METRICS = {
     "service_ceiling_effect_by_year": Metric("Service-ceiling effect by year", "money"),
     "total_budget_effect_by_year": Metric("Total budget effect by year", "money"),
-    "cumulative_service_ceiling_effect": Metric(
-        "Service-ceiling effect, all years", "money", "positive: room freed under the ceiling"
-    ),
-    "cumulative_service_ceiling_effect_by_year": Metric(
-        "Cumulative service-ceiling effect by year", "money"
-    ),
-    "cumulative_total_budget_effect": Metric("Total budget effect, all years", "money"),
     "years_burdening_service_ceiling": Metric("Years that burden the service ceiling", "year"),
+    "service_ceiling_burden_by_year": Metric("Burden on the service ceiling by year", "money"),
+    "service_ceiling_burden_total": Metric(
+        "Burden on the service ceiling, burdened years added",
+        "money",
+        "room to be found in each burdened year; room in other years does not offset it",
+    ),
+    "service_ceiling_room_total": Metric(
+        "Room freed under the service ceiling, freeing years added", "money"
+    ),
     "largest_yearly_burden": Metric("Largest burden on the ceiling in one year", "money"),
-    "lowest_cumulative_service_ceiling_effect": Metric(
-        "Deepest cumulative burden on the ceiling", "money"
+    "cumulative_total_budget_effect": Metric(
+        "Total budget effect, all years", "money", "nominal sum, transfers included"
     ),
     "transfer_savings_total": Metric("Transfer savings (outside the ceiling), all years", "money"),
 }
 
 
-def notes_for(table: pd.DataFrame) -> list[str]:
-    """Plain-language readings of a budget view."""
+def notes_for(table: pd.DataFrame, currency: str = "DKK") -> list[str]:
+    """Plain-language readings of a budget view; nothing nets one year's ceiling against
+    another's."""
     notes: list[str] = []
     years = burden_years(table)
     if years:
@@ -248,18 +264,26 @@ def notes_for(table: pd.DataFrame) -> list[str]:
             + ", ".join(map(str, years))
             + ": room for other services must be found in those budgets."
         )
-    service = float(table["service_ceiling_effect"].sum())
-    transfers = float(table["transfer_savings"].sum())
-    if service < 0 < service + transfers:
+    burden = float(table["service_ceiling_burden"].sum())
+    gain = float(table["total_budget_effect"].sum())
+    if burden > 0 and gain > 0:
+        whole, found = (format_value(v, "money", currency) for v in (gain, burden))
         notes.append(
-            "The programme pays for itself only when transfer savings are counted, and those "
-            "do not free room under the service ceiling."
+            f"The municipality's budget as a whole gains {whole} over {len(table)} years, "
+            "transfer savings included, yet transfer savings free no room under the service "
+            f"ceiling: the burden of {found} must still be found in the burdened years' budgets."
+        )
+    if burden > 0 and float(table["service_ceiling_room"].sum()) > 0:
+        notes.append(
+            "Room freed under the ceiling in other years does not pay for these burdens: each "
+            "year's budget must keep within that year's ceiling."
         )
     return notes
 
 
 def compute(inputs: BudgetInputs) -> Result:
-    """The yearly and cumulative service-ceiling and total budget effects (see the module)."""
+    """The yearly service-ceiling and total budget effects, the burden and room year by year
+    (see the module)."""
     a = inputs.arrays()
     table = budget_table(**a)
     return Result(
@@ -267,14 +291,15 @@ def compute(inputs: BudgetInputs) -> Result:
         budget_summary(table),
         {"yearly": table},
         METRICS,
-        notes_for(table),
+        notes_for(table, inputs.currency),
         inputs.currency,
     )
 
 
 def ceiling_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -> Figure:
     """Bars of the yearly service-ceiling effect (years that burden the ceiling hatched in
-    orange-red and labelled) with the cumulative effect as a line."""
+    orange-red and labelled) with the yearly total budget effect (transfers included) as a
+    line; nothing is cumulated, because the ceiling binds year by year."""
     fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     years = table["year"].to_numpy()
@@ -291,11 +316,11 @@ def ceiling_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -
     )
     ax.plot(
         years,
-        table["cumulative_service_ceiling_effect"],
+        table["total_budget_effect"],
         color=PALETTE[0],
         marker="o",
         linewidth=2,
-        label="Cumulative service-ceiling effect",
+        label="Whole budget, transfers included",
     )
     for y, v in zip(years[burden], service[burden], strict=True):
         ax.annotate(
@@ -319,10 +344,11 @@ def ceiling_alt(table: pd.DataFrame, currency: str) -> str:
         if years
         else "No year burdens the ceiling."
     )
+    total = format_value(float(table["service_ceiling_burden"].sum()), "money", currency)
     return (
         f"Bar chart of the municipality's service-ceiling effect in each of {len(table)} years, "
-        f"with a line for the cumulative effect, which ends at "
-        f"{format_value(float(table['service_ceiling_effect'].sum()), 'money', currency)}. {burden}"
+        f"with a line for the whole budget's effect in each year, transfers included. {burden} "
+        f"Burden in those years together: {total}."
     )
 
 
@@ -336,8 +362,8 @@ CALCULATOR = register(
     Calculator(
         name="budget",
         title="Budget Act view for the municipality",
-        summary="Yearly and cumulative effect of a programme on the municipality's service "
-        "ceiling and total budget, and the years that burden the ceiling.",
+        summary="Yearly effect of a programme on the municipality's service ceiling and total "
+        "budget, the years that burden the ceiling and the burden to be found in each.",
         inputs=BudgetInputs,
         compute=compute,
         page="tools/programme",

@@ -223,8 +223,11 @@ METRICS = {
         "Municipality: service-ceiling effect by year", "money"
     ),
     "total_budget_effect_by_year": Metric("Municipality: total budget effect by year", "money"),
-    "cumulative_service_ceiling_effect": Metric(
-        "Municipality: service-ceiling effect, all years", "money"
+    "service_ceiling_burden_total": Metric(
+        "Municipality: burden on the service ceiling, burdened years added", "money"
+    ),
+    "service_ceiling_room_total": Metric(
+        "Municipality: room freed under the service ceiling, freeing years added", "money"
     ),
     "years_burdening_service_ceiling": Metric(
         "Municipality: years that burden the service ceiling", "year"
@@ -281,8 +284,8 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "service_ceiling_effect_by_year": b["service_ceiling_effect_by_year"],
         "total_budget_effect_by_year": b["total_budget_effect_by_year"],
-        "cumulative_service_ceiling_effect": b["cumulative_service_ceiling_effect"],
-        "cumulative_service_ceiling_effect_by_year": b["cumulative_service_ceiling_effect_by_year"],
+        "service_ceiling_burden_total": b["service_ceiling_burden_total"],
+        "service_ceiling_room_total": b["service_ceiling_room_total"],
         "years_burdening_service_ceiling": b["years_burdening_service_ceiling"],
         "discount_rate": rate_label(inputs.discount_rate),
     }
@@ -297,7 +300,7 @@ def compute(inputs: ProgrammeInputs) -> Result:
     yearly["investor_flow"] = flows
     yearly["investor_cumulative"] = np.cumsum(flows)
     yearly["discount_factor"] = factors
-    notes = notes_for(budget)
+    notes = notes_for(budget, inputs.currency)
     if f.additional <= 0:
         notes.append(
             "No additional successes: the outcome payments buy results that would have "
