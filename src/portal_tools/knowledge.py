@@ -42,7 +42,7 @@ __all__ = [
 Kind = str  # one of: text, int, number, percent, probability, year, date, source
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_]*(?:\d|_)[a-z0-9_]*")
-DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class Column:
     """One column of a data file: its kind, whether a value is required, and its limits.
 
     ``kind`` is ``text``, ``int``, ``number``, ``percent`` (0-100), ``probability`` (0-1),
-    ``year`` (1990-2100), ``date`` (``YYYY-MM`` or ``YYYY-MM-DD``) or ``source`` (one or more
+    ``year`` (1990-2100), ``date`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: only as precise as
+    the source is) or ``source`` (one or more
     ``bibkey locator`` parts separated by ``;``). ``choices`` restricts a text column.
     """
 
@@ -308,12 +309,12 @@ def _convert(col: Column, raw: str) -> tuple[Any, str | None]:
         return raw, (f"'bibkey locator' parts separated by ';' ({problem})" if problem else None)
     if kind == "date":
         if not DATE_RE.match(raw):
-            return raw, "a date as YYYY-MM or YYYY-MM-DD"
+            return raw, "a date as YYYY, YYYY-MM or YYYY-MM-DD"
         try:
-            year, month, *day = (int(x) for x in raw.split("-"))
-            date(year, month, day[0] if day else 1)
+            year, *rest = (int(x) for x in raw.split("-"))
+            date(year, rest[0] if rest else 1, rest[1] if len(rest) > 1 else 1)
         except ValueError:
-            return raw, "a real calendar date as YYYY-MM or YYYY-MM-DD"
+            return raw, "a real calendar date as YYYY, YYYY-MM or YYYY-MM-DD"
         return raw, None
     try:
         if kind in ("int", "year"):
@@ -469,12 +470,18 @@ def survey_fact(key: str, directory: Path | None = None) -> Any:
 
 
 def fmt_number(value: float) -> str:
-    """A number as page text shows it: whole numbers without decimals and with a space as the
-    thousands separator (``1 325``), others with their significant digits (``0.069``)."""
+    """A number as page text shows it: whole numbers without decimals, others with their
+    significant digits (``0.069``).
+
+    Whole numbers of five or more digits get a space as the thousands separator (``63 000``);
+    numbers of up to four digits get none (``1325``, and years such as ``2018``), following the SI
+    convention of writing four-digit whole numbers closed up. So no year is printed as ``2 018``."""
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"cannot show {value!r} as a number")
     if number.is_integer():
+        if abs(number) < 10_000:
+            return f"{number:.0f}"
         return f"{number:,.0f}".replace(",", " ")
     return f"{number:g}"
 
@@ -496,11 +503,15 @@ _MONTHS = (
 
 
 def fmt_date(iso: str) -> str:
-    """An ISO date as page text shows it: ``2020-04-17`` gives ``17 April 2020`` and ``2022-12``
-    gives ``December 2022``. Raises ``ValueError`` for anything else."""
+    """An ISO date as page text shows it: ``2020-04-17`` gives ``17 April 2020``, ``2022-12``
+    gives ``December 2022`` and ``2018`` gives ``2018``. Raises ``ValueError`` for anything
+    else."""
     if not DATE_RE.match(iso):
-        raise ValueError(f"{iso!r} is not YYYY-MM or YYYY-MM-DD")
-    year, month, *day = (int(x) for x in iso.split("-"))
-    date(year, month, day[0] if day else 1)  # raises for an impossible date
+        raise ValueError(f"{iso!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, *rest = (int(x) for x in iso.split("-"))
+    month, day = [*rest, 1, 1][:2]
+    date(year, month, day)  # raises for an impossible date
+    if not rest:
+        return str(year)
     text = f"{_MONTHS[month - 1]} {year}"
-    return f"{day[0]} {text}" if day else text
+    return f"{day} {text}" if len(rest) == 2 else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -76,3 +77,35 @@ def test_launch_repository_and_issue_buttons(site: Path) -> None:
     intro = (site / "intro.html").read_text(encoding="utf-8")
     assert f"https://github.com/{repo}" in intro
     assert f"https://github.com/{repo}/issues/new" in intro
+
+
+# A year (1990-2100) printed with a thousands separator: "2 018", "2\u00a0018", "2,018". A digit,
+# point or comma just before, or another group just after, means a larger number, not a year.
+_SPLIT_YEAR = re.compile(
+    r"(?<![\d.,])([12])[ \u00a0\u202f\u2009,](\d{3})(?!\d|[ \u00a0\u202f,]\d{3})"
+)
+
+
+def split_years(page_html: str) -> list[str]:
+    """Every year in the visible text of a page that is printed with a thousands separator."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page_html, flags=re.S)
+    text = re.sub(r"data:[\w/+.-]+;base64,[^'\"]*", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return [
+        m.group(0)
+        for m in _SPLIT_YEAR.finditer(text)
+        if 1990 <= int(m.group(1) + m.group(2)) <= 2100
+    ]
+
+
+def test_split_years_finds_years_with_separators_only() -> None:
+    found = split_years("<td>2 018</td><p>in 2&nbsp;017 and 2,015</p>")
+    assert found == ["2 018", "2\u00a0017", "2,015"]
+    assert split_years("<p>2018, 12 018, 1 234 567, 2 500, 3 000, 0.2 018</p>") == []
+    assert split_years("<script>var x = '2 018';</script><p>2018</p>") == []
+
+
+def test_no_page_prints_a_year_with_a_thousands_separator(site: Path) -> None:
+    for name in toc_docnames():
+        found = split_years((site / f"{name}.html").read_text(encoding="utf-8"))
+        assert not found, f"{name}: {found}"

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal_tools import knowledge
 from portal_tools.errors import InputError
@@ -284,11 +286,41 @@ def test_cases_and_funds_equal_the_report() -> None:
 
 
 def test_fmt_number() -> None:
-    assert knowledge.fmt_number(1325) == "1 325"
+    assert knowledge.fmt_number(1325) == "1325"
+    assert knowledge.fmt_number(2018) == "2018"  # a year, never "2 018"
+    assert knowledge.fmt_number(2018.0) == "2018"
+    assert knowledge.fmt_number(9999) == "9999"
+    assert knowledge.fmt_number(10_000) == "10 000"
+    assert knowledge.fmt_number(-63_000) == "-63 000"
+    assert knowledge.fmt_number(1_234_567) == "1 234 567"
     assert knowledge.fmt_number(40.0) == "40"
     assert knowledge.fmt_number(0.069) == "0.069"
     with pytest.raises(ValueError, match="cannot show"):
         knowledge.fmt_number(float("nan"))
+
+
+def _grouped_by_hand(n: int) -> str:
+    """Reference for whole numbers: peel off groups of three digits from the right with a loop,
+    but only for numbers of five or more digits (the SI convention for four-digit numbers)."""
+    digits = str(abs(n))
+    if len(digits) > 4:
+        groups = []
+        while digits:
+            groups.insert(0, digits[-3:])
+            digits = digits[:-3]
+        digits = " ".join(groups)
+    return ("-" if n < 0 else "") + digits
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_fmt_number_whole_numbers_match_hand_grouping(n: int) -> None:
+    assert knowledge.fmt_number(n) == _grouped_by_hand(n)
+    assert knowledge.fmt_number(float(n)) == _grouped_by_hand(n)
+
+
+@given(st.integers(min_value=1990, max_value=2100))
+def test_fmt_number_never_splits_a_year(year: int) -> None:
+    assert knowledge.fmt_number(year) == str(year)
 
 
 def test_every_file_is_described_and_schema_table_covers_all_columns() -> None:
@@ -328,7 +360,8 @@ def test_charts_state_every_value_in_alt_text_and_table() -> None:
 def test_fmt_date() -> None:
     assert knowledge.fmt_date("2020-04-17") == "17 April 2020"
     assert knowledge.fmt_date("2022-12") == "December 2022"
-    for bad in ("2022-13", "17/04/2020", "2021-02-30"):
+    assert knowledge.fmt_date("2018") == "2018"  # a source that gives only the year
+    for bad in ("2022-13", "17/04/2020", "2021-02-30", "18", "2018-1"):
         with pytest.raises(ValueError):
             knowledge.fmt_date(bad)
 
