@@ -284,9 +284,16 @@ def _check_source(value: str) -> str | None:
         return str(exc)
     if not any(key == "oxfordresearch2020" for key, _ in pairs):
         return None
+    from portal_tools.claims import parse_locator
+
     for key, locator in pairs:
         if key == "oxfordresearch2020" and not locator:
             return "a citation of the report must name its section, figure, box or table"
+        if key == "oxfordresearch2020":
+            try:
+                parse_locator(locator)
+            except ValueError as exc:
+                return str(exc)
     return None
 
 
