@@ -10,13 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
+
+from ..toc import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SITE = BOOK / "_build" / "html"
 # axe-core, pinned in package.json and vendored by scripts/vendor_assets.py (make env).
 AXE = BOOK / "_vendor" / "axe" / "axe.min.js"
+__all__ = ["AXE", "BOOK", "ROOT", "SITE", "toc_docnames"]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,23 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def toc_docnames() -> list[str]:
-    """Every document named in book/_toc.yml, root first."""
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries: list[dict[str, object]]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                names.append(str(entry["file"]))
-            for key in ("chapters", "sections", "parts"):
-                if key in entry:
-                    walk(entry[key])  # type: ignore[arg-type]
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return names
 
 
 @pytest.fixture(scope="session")

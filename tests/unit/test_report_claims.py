@@ -9,15 +9,17 @@ reports and pages, and show that a wrong section number, a changed page or a mis
 from __future__ import annotations
 
 import dataclasses
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from portal_tools import claims, knowledge
 from portal_tools.claims import Citation, Entry, Part, Register, Report, parse_locator
 from portal_tools.errors import InputError
+
+from ..toc import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
@@ -25,9 +27,12 @@ REPORT_NAME = "oxford-research-2020-danish-social-investment-ecosystem.da.md"
 
 
 def shared_sources_candidates(root: Path) -> list[Path]:
-    """Where the shared sources may be: ``../shared/sources`` beside the repository and, when the
-    repository is a git worktree (``.git`` is a file), beside its main working tree."""
-    candidates = [root.parent / "shared" / "sources"]
+    """Where the shared sources may be: the folder named by the environment variable
+    ``PORTAL_SOURCES`` (for a clone kept elsewhere), ``../shared/sources`` beside the repository
+    and, when the repository is a git worktree (``.git`` is a file), beside its main working
+    tree."""
+    candidates = [Path(os.environ["PORTAL_SOURCES"])] if os.environ.get("PORTAL_SOURCES") else []
+    candidates.append(root.parent / "shared" / "sources")
     git = root / ".git"
     if git.is_file():
         text = git.read_text(encoding="utf-8").strip()
@@ -49,26 +54,14 @@ def find_report(root: Path) -> Path:
             return path
     pytest.fail(
         "The Danish source report is missing. The claims test reads it from ../shared/sources/ "
-        "beside the repository, as CI provides it. Looked for:\n  "
+        "beside the repository, or from the folder in PORTAL_SOURCES. Looked for:\n  "
         + "\n  ".join(str(p) for p in tried)
     )
 
 
 def toc_pages() -> list[str]:
     """Every page of book/_toc.yml as a path relative to book/ (``chapters/basics.md``)."""
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries: list[dict[str, object]]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                names.append(str(entry["file"]))
-            for key in ("chapters", "sections", "parts"):
-                if key in entry:
-                    walk(entry[key])  # type: ignore[arg-type]
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [f"{n}.md" for n in names]
+    return [f"{name}.md" for name in toc_docnames(BOOK)]
 
 
 @pytest.fixture(scope="module")
