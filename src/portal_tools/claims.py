@@ -23,6 +23,8 @@ they happen to be printed in.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ __all__ = [
 
 REPORT_KEY = "oxfordresearch2020"
 REGISTER_FILE = "report_claims.yaml"
+RECORD_FILE = "report_claims.verified"
+"""Fingerprints of the last check of the register's quotes against the Danish report."""
 MIN_QUOTE_WORDS = 3
 MAX_QUOTE_WORDS = 25
 MIN_CLAIM_WORDS = 3
@@ -706,19 +710,72 @@ def _match(entries: Iterable[Entry], citations: Iterable[Citation], pages: bool)
     return problems
 
 
+def check_matches(
+    register: Register, page_cites: Iterable[Citation], data_cites: Iterable[Citation]
+) -> list[Problem]:
+    """Register against pages and data files (needs no report): a citation without exactly one
+    entry, an entry without its citation."""
+    return _match(register.pages, page_cites, pages=True) + _match(
+        register.data, data_cites, pages=False
+    )
+
+
+def check_quotes(register: Register, report: Report) -> list[Problem]:
+    """Register against the report: a quote that is not in the cited part, a figure outside the
+    cited sections."""
+    problems: list[Problem] = []
+    for entry in (*register.pages, *register.data):
+        problems += _check_quotes(entry, report)
+    return problems
+
+
 def check(
     register: Register,
     report: Report,
     page_cites: Iterable[Citation],
     data_cites: Iterable[Citation],
 ) -> list[Problem]:
-    """Every problem with the register: a citation without exactly one entry, an entry without
-    its citation, a quote that is not in the cited part, a figure outside the cited sections."""
-    problems = _match(register.pages, page_cites, pages=True)
-    problems += _match(register.data, data_cites, pages=False)
-    for entry in (*register.pages, *register.data):
-        problems += _check_quotes(entry, report)
-    return problems
+    """Every problem with the register: :func:`check_matches` and :func:`check_quotes`."""
+    return check_matches(register, page_cites, data_cites) + check_quotes(register, report)
+
+
+def quotes_fingerprint(register: Register) -> str:
+    """SHA-256 of what the report check depends on: every entry's locator with each part's
+    quotes (normalised), one line ``cites<TAB>part<TAB>quote`` each, sorted."""
+    lines = sorted(
+        f"{' '.join(e.cites.split())}\t{label}\t{normalise(q)}"
+        for e in (*register.pages, *register.data)
+        for label, quotes in e.quotes.items()
+        for q in quotes
+    )
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def report_fingerprint(report_text: str) -> str:
+    """SHA-256 of the report's text as read (UTF-8)."""
+    return hashlib.sha256(report_text.encode("utf-8")).hexdigest()
+
+
+def record_path() -> Path:
+    """The packaged record of the last full check (see :data:`RECORD_FILE`)."""
+    return Path(str(resources.files("portal_tools") / "data" / RECORD_FILE))
+
+
+def read_record(path: Path | None = None) -> dict[str, str]:
+    """The record's ``key: value`` lines (``report``, ``quotes``) as a dict."""
+    text = (path or record_path()).read_text(encoding="utf-8")
+    pairs = (line.split(":", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def record_text(report_text: str, register: Register) -> str:
+    """The record file for a register that has just passed :func:`check_quotes` on the report."""
+    return (
+        "# Written by scripts/record_claims.py after every quote of report_claims.yaml was found\n"
+        "# in its cited part of the Danish report. Tests compare it where the report is absent.\n"
+        f"report: {report_fingerprint(report_text)}\n"
+        f"quotes: {quotes_fingerprint(register)}\n"
+    )
 
 
 def register_table(register: Register | None = None) -> pd.DataFrame:
@@ -739,3 +796,35 @@ def register_table(register: Register | None = None) -> pd.DataFrame:
         for e in (*register.pages, *register.data)
     ]
     return pd.DataFrame(rows)
+
+
+REPORT_NAME = "oxford-research-2020-danish-social-investment-ecosystem.da.md"
+"""The Danish report's file name in the shared sources folder."""
+
+
+def sources_candidates(root: Path) -> list[Path]:
+    """Where the shared sources may be, for a repository checked out at ``root``: the folder
+    named by the environment variable ``PORTAL_SOURCES``, ``../shared/sources`` beside the
+    repository and, when the repository is a git worktree (``.git`` is a file), beside its main
+    working tree."""
+    candidates = [Path(os.environ["PORTAL_SOURCES"])] if os.environ.get("PORTAL_SOURCES") else []
+    candidates.append(root.parent / "shared" / "sources")
+    git = root / ".git"
+    if git.is_file():
+        text = git.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            gitdir = (root / text.removeprefix("gitdir:").strip()).resolve()
+            common = gitdir
+            if (gitdir / "commondir").is_file():
+                relative = (gitdir / "commondir").read_text(encoding="utf-8").strip()
+                common = (gitdir / relative).resolve()
+            candidates.append(common.parent.parent / "shared" / "sources")
+    return candidates
+
+
+def find_report(root: Path) -> Path | None:
+    """The Danish report's path for the repository at ``root``, or ``None`` when absent."""
+    for folder in sources_candidates(root):
+        if (folder / REPORT_NAME).is_file():
+            return folder / REPORT_NAME
+    return None
