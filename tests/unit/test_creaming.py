@@ -186,14 +186,27 @@ def test_no_tariff_within_the_budget_is_said_plainly() -> None:
 
 
 def test_a_negative_price_is_never_offered() -> None:
-    # A cheap segment (cost 0) next to a dear one: m = 0.5*(0.5*50 000 - 0) + 0.5*(0.5*50 000
-    # - 100 000) = -25 000, so the old tariff priced A at -25 000 / 0.5 = -50 000 per success.
+    # Issue 17 item 5b, the -78 000 DKK per success of the review. A cheap segment (cost 0) next
+    # to a dear one (128 000), 10 referred, 10 places, 50 000 per success: by hand the old common
+    # margin m = 0.5 * (0.5 * 50 000 - 0) + 0.5 * (0.5 * 50 000 - 128 000) = -39 000, so the old
+    # tariff priced A at (-39 000 + 0) / 0.5 = -78 000 per success. The same budget is
+    # 10 * 0.5 * 50 000 = 250 000; serving the mix costs 5 * 0 + 5 * 128 000 = 640 000 > 250 000:
+    # no tariff within the budget gives both segments a non-negative margin.
     segments = [
         {"name": "A", "share": 0.5, "success_rate": 0.5, "cost_per_participant": 0},
-        {"name": "B", "share": 0.5, "success_rate": 0.5, "cost_per_participant": 100_000},
+        {"name": "B", "share": 0.5, "success_rate": 0.5, "cost_per_participant": 128_000},
     ]
-    s = CALCULATOR.run({"cohort_size": 10, "segments": segments, "capacity": 10, "price": 50_000})
-    assert s.summary["neutral_tariff_status"] == "budget_too_small"
+    result = CALCULATOR.run(
+        {"cohort_size": 10, "segments": segments, "capacity": 10, "price": 50_000}
+    )
+    s = result.summary
+    assert s["neutral_tariff_status"] == "budget_too_small"
+    assert s["neutral_tariff"] is None
+    assert s["neutral_margin_per_participant"] == pytest.approx(-39_000)
+    assert s["same_budget"] == pytest.approx(250_000)
+    assert s["cost_of_referred_mix"] == pytest.approx(640_000)
+    assert all(v is None for v in result.tables["segments"]["neutral_price"])
+    assert any(n.startswith("No tariff within this budget") for n in result.notes)
 
 
 @contextmanager
@@ -454,11 +467,29 @@ def test_neutral_tariff_matches_exact_fractions(m: dict[str, Any]) -> None:
     margin, prices = exact_neutral(data)
     assert s["neutral_margin_per_participant"] == pytest.approx(float(margin), rel=1e-12, abs=1e-9)
     if margin < 0:
+        # None exists: any tariff with q_s p_s >= c_s for every segment spends at least the
+        # cost of the mix, sum r_s c_s, on the mix, which is more than the budget here.
+        places = Fraction(min(data["capacity"], data["cohort_size"]))
+        shares = [Fraction(str(seg["share"])) for seg in data["segments"]]
+        cost = sum(
+            places * w / sum(shares) * Fraction(str(seg["cost_per_participant"]))
+            for w, seg in zip(shares, data["segments"], strict=True)
+        )
+        budget = places * margin + cost  # m = (B - C) / places
+        assert budget < cost
+        assert float(cost) == pytest.approx(s["cost_of_referred_mix"], rel=1e-12, abs=1e-6)
+        assert float(budget) == pytest.approx(s["same_budget"], rel=1e-12, abs=1e-6)
+        assert s["same_budget"] < s["cost_of_referred_mix"]
         assert s["neutral_tariff_status"] == "budget_too_small"
         assert s["neutral_tariff"] is None
         return
     assert s["neutral_tariff_status"] == "defined"
     assert list(s["neutral_tariff"].values()) == pytest.approx([float(p) for p in prices])
+    # Every segment earns the provider the same non-negative margin per participant served.
+    for seg, price in zip(data["segments"], s["neutral_tariff"].values(), strict=True):
+        earned = seg["success_rate"] * price - seg["cost_per_participant"]
+        assert earned >= -1e-6
+        assert earned == pytest.approx(float(margin), rel=1e-9, abs=1e-6)
     # Paid with these prices on those served, every segment earns the same margin, so the
     # provider serves the referred mix, and the mix costs the same budget.
     neutral = {**data, "price": None, "segment_prices": s["neutral_tariff"]}

@@ -407,6 +407,29 @@ def test_a_variable_share_equal_to_the_threshold_is_never() -> None:
     assert run(per_head)["threshold_status_by_route"] == {"sib": "never"}
 
 
+def test_the_reviews_example_of_a_rounding_residue_is_never() -> None:
+    # Issue 17 item 8, the review's numbers: a fixed 25 000, share items of 1 % and 6 % against a
+    # threshold of 7 %, 100 participants and 10 000 000 DKK of delivery. By hand v = 0.07 = θ:
+    # never. In floats θ - v = 0.07 - 0.06999999999999999 = 2**-56, and 25 000 * 2**56 gave
+    # "1.8e21 DKK" and 1.8e21 * 100 / 1e7 = 2**54 = "18 014 398 509 481 984 participants".
+    data = {
+        **SEVEN,
+        "cost_items": [
+            item(amount=25_000),
+            item(basis="share_of_delivery", amount=0.01),
+            item(basis="share_of_delivery", amount=0.06),
+        ],
+    }
+    assert 0.07 - (0.01 + 0.06) == 2.0**-56  # the residue the old arithmetic divided by
+    result = CALC.run(data)
+    s = result.summary
+    assert s["threshold_status_by_route"] == {"sib": "never"}
+    assert s["delivery_cost_at_threshold_by_route"] == {"sib": None}
+    assert s["participants_at_threshold_by_route"] == {"sib": None}
+    assert "18 014 398" not in " ".join(result.notes)
+    exports_parse_back(result)
+
+
 def test_sizes_beyond_any_programme_are_not_given_as_numbers() -> None:
     # Fixed 100 000, variable 6.99999999999 % against 7 %: θ - v = 1e-13, so by hand
     # D* = 100 000 / 1e-13 = 1e18 DKK, above the limit of 1e15: reported as beyond_limit.
