@@ -13,7 +13,10 @@ PORT ?= 8000
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: env book serve test test-fast lint bench weight clean
+LIVE_ENV := .binder-env
+LAB_PORT ?= 8888
+
+.PHONY: env book serve test test-fast test-live live-env lab lint bench weight clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -37,6 +40,19 @@ $(VENDOR_STAMP): $(NPM_STAMP) scripts/vendor_assets.py | $(ENV_STAMP)
 
 env: $(ENV_STAMP) $(VENDOR_STAMP)
 
+# The environment a practitioner gets on Binder, built the way repo2docker builds it (repo2docker's
+# base pins, then binder/requirements.txt, then binder/postBuild). Rebuilt only when its inputs
+# change (the script keeps a stamp keyed on them).
+live-env:
+	bash scripts/build_live_env.sh $(LIVE_ENV)
+
+# The calculators in JupyterLab, in the same environment as Binder (Ctrl-C stops).
+lab: live-env
+	@echo "JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (the address with its token follows)"
+	env -u MPLBACKEND -u PYTHONHASHSEED $(LIVE_ENV)/bin/jupyter lab --ip=127.0.0.1 \
+	  --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  book/tools
+
 # jupyter-cache keys on code cells only: drop the execution cache whenever src/ or the lock changes.
 book: env
 	@mkdir -p book/_build
@@ -57,7 +73,8 @@ lint: env
 	$(VENV)/bin/mypy
 
 # Every test: lint and types, unit/property, CLI, notebooks (nbval), strict book build,
-# internal link check, browser tests in Chromium, and the benchmarks (measured, not asserted).
+# internal link check, browser tests in Chromium, the practitioner route live in JupyterLab
+# (Binder-like environment, Chromium), and the benchmarks (measured, not asserted).
 test: env
 	bash scripts/ensure_chromium.sh
 	$(MAKE) --no-print-directory lint
@@ -66,7 +83,13 @@ test: env
 	$(VENV)/bin/pytest --nbval build/notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(MAKE) --no-print-directory book
 	$(VENV)/bin/pytest tests/site
+	bash scripts/build_live_env.sh $(LIVE_ENV)
+	$(VENV)/bin/pytest tests/live
 	$(VENV)/bin/pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds --benchmark-sort=name
+
+# The practitioner route alone: every calculator page opened by its launch link in JupyterLab.
+test-live: book live-env
+	$(VENV)/bin/pytest tests/live
 
 bench: env
 	$(VENV)/bin/pytest benchmarks --benchmark-only

@@ -1,0 +1,195 @@
+"""The practitioner route, end to end: each calculator page opened in JupyterLab the way the site's
+launch button opens it on Binder, run, edited and given a bad value.
+
+JupyterLab runs from the Binder-like environment (repo2docker's base pins, then
+binder/requirements.txt, then binder/postBuild); Chromium is driven by Playwright. The launch links
+are read from the built site, so a wrong ``urlpath`` fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.live.conftest import ROOT, Lab
+
+SHOTS = ROOT / "build" / "live"
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to exercise one page's (first) form: a field to change and a value it rejects."""
+
+    change: str  # label of the field to change
+    change_to: str | None  # new value; None: twice the current integer
+    bad: str  # label of the field that gets a bad value
+    bad_value: str  # a value the form rejects inline (out of the field's range)
+
+
+CASES = {
+    "present-value": Case("Discount rate", "flat", "Flat rate", "7"),
+    "payment": Case("Cohort size", None, "Cohort size", "0"),
+    "effect-chain": Case("Cohort size", None, "Cohort size", "0"),
+    "programme": Case("Cohort size", None, "Cohort size", "0"),
+    "risk": Case("Seed", "12345", "Paths", "5"),
+    "transaction-costs": Case("Participants", None, "Participants", "0"),
+    "creaming": Case("Referred cohort", None, "Referred cohort", "0"),
+}
+
+
+def launch_urlpaths(site: Path) -> dict[str, str]:
+    """Calculator page -> ``urlpath`` of its Binder launch button, from the built site."""
+    found = {}
+    for html in sorted((site / "tools").glob("*.html")):
+        links = re.findall(r'href="(https://mybinder\.org/v2/[^"]+)"', html.read_text())
+        if links:
+            url = urllib.parse.urlsplit(links[0].replace("&amp;", "&"))
+            found[html.stem] = urllib.parse.parse_qs(url.query)["urlpath"][0]
+    return found
+
+
+def test_every_calculator_page_has_a_launch_button_and_a_live_case(site: Path) -> None:
+    paths = launch_urlpaths(site)
+    pages = {p.stem for p in (ROOT / "book" / "tools").glob("*.md")}
+    assert set(paths) == pages == set(CASES)
+    for page, urlpath in paths.items():
+        assert urlpath == f"lab/tree/book/tools/{page}.md"
+
+
+APP = "window.jupyterapp"
+PANEL = f"{APP}.shell.currentWidget"
+
+
+def _code_cells(page: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = page.evaluate(
+        f"""() => {PANEL}.content.widgets.filter(c => c.model.type === 'code').map(c => ({{
+            count: c.model.executionCount,
+            errors: c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+                .map(o => o.ename + ': ' + o.evalue),
+            hidden: c.inputHidden,
+        }}))"""
+    )
+    return result
+
+
+def _run(page: Any, command: str) -> None:
+    ok = page.evaluate(f"async () => await {APP}.commands.execute('{command}')")
+    errors = [e for cell in _code_cells(page) for e in cell["errors"]]
+    assert ok and not errors, f"{command}: {errors}"
+
+
+def _result_state(page: Any) -> tuple[str, list[str]]:
+    """The calculator's visible text (inputs excluded) and its chart images."""
+    state: list[Any] = page.evaluate(
+        """() => { const c = document.querySelector('.portal-calculator');
+            return [c.innerText, [...c.querySelectorAll('img')].map(i => i.src)]; }"""
+    )
+    return state[0], state[1]
+
+
+def _shutdown_kernels(lab: Lab) -> None:
+    def call(method: str, path: str) -> Any:
+        req = urllib.request.Request(f"{lab.url}{path}?token={lab.token}", method=method)
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    for session in call("GET", "/api/sessions"):
+        call("DELETE", f"/api/sessions/{session['id']}")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_calculator_runs_live(name: str, site: Path, lab: Lab, browser: Any) -> None:
+    case = CASES[name]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    urlpath = launch_urlpaths(site)[name]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    started = time.monotonic()
+    try:
+        page.goto(f"{lab.url}/{urlpath}?token={lab.token}&reset")
+        # Opens as a notebook through jupytext, not as text in an editor.
+        page.wait_for_function(
+            f"{APP} && {PANEL} && {PANEL}.context && {PANEL}.context.path.endsWith('{name}.md')",
+            timeout=60_000,
+        )
+        assert page.evaluate(f"!!{PANEL}.content.widgets"), "opened, but not as a notebook"
+        assert page.locator(".jp-NotebookPanel").count() == 1
+        assert page.locator(".jp-FileEditor").count() == 0
+        broken = [m for m in console if "Failed to create module" in m or "Jupytext" in m]
+        assert not broken, broken
+        page.wait_for_function(
+            f"{PANEL}.sessionContext.session?.kernel?.status === 'idle'", timeout=60_000
+        )
+
+        # An app, not source code: every code cell is collapsed; the form comes first.
+        cells = _code_cells(page)
+        assert cells and all(c["hidden"] for c in cells)
+        _run(page, "notebook:run-all-cells")
+        assert all(c["count"] for c in _code_cells(page))
+        form = page.locator(".portal-calculator").first
+        form.wait_for(state="visible", timeout=30_000)
+        top = page.evaluate(
+            """() => { const el = document.querySelector('.portal-calculator');
+                const nb = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')
+                    || document.querySelector('.jp-NotebookPanel .jp-Notebook');
+                return el.getBoundingClientRect().top - nb.getBoundingClientRect().top
+                    + nb.scrollTop; }"""
+        )
+        assert top < 1200, f"the form starts {top:.0f} px down the notebook"
+        form.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}-1-run.png"))
+
+        # Change an input: the result and the chart change.
+        before = _result_state(page)
+        assert before[1], "the calculator shows no chart"
+        field = form.get_by_label(case.change, exact=False).first
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(case.change_to)
+        else:
+            new = case.change_to or str(2 * int(field.input_value().replace(" ", "")))
+            field.fill(new)
+            field.press("Tab")
+        page.wait_for_function(
+            """([text, imgs]) => { const c = document.querySelector('.portal-calculator');
+                const now = [...c.querySelectorAll('img')].map(i => i.src);
+                return c.innerText !== text && now.length > 0
+                    && now.some((src, k) => src !== imgs[k]); }""",
+            arg=list(before),
+            timeout=30_000,
+        )
+        field.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}-2-changed.png"))
+
+        # A bad value: an inline message naming the field, no traceback.
+        field = form.get_by_label(case.bad, exact=False).first
+        field.fill(case.bad_value)
+        field.press("Tab")
+        alert = form.get_by_role("alert").filter(has_text=case.bad)
+        alert.wait_for(state="visible", timeout=30_000)
+        assert case.bad_value in alert.inner_text()
+        assert not [c for c in _code_cells(page) if c["errors"]]
+        alert.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}-3-bad-value.png"))
+
+        # Running the later cells after the edit raises nothing (build checks are skipped).
+        page.evaluate(
+            f"""() => {{ const nb = {PANEL}.content;
+                const first = nb.widgets.findIndex(c => c.model.type === 'code');
+                nb.activeCellIndex = first + 1; }}"""
+        )
+        _run(page, "notebook:run-all-below")
+    finally:
+        print(f"{name}: {time.monotonic() - started:.1f} s")
+        context.close()
+        _shutdown_kernels(lab)
