@@ -50,8 +50,8 @@ live-env:
 lab: live-env
 	@echo "JupyterLab on http://127.0.0.1:$(LAB_PORT)/ (the address with its token follows)"
 	env -u MPLBACKEND -u PYTHONHASHSEED $(LIVE_ENV)/bin/jupyter lab --ip=127.0.0.1 \
-	  --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
-	  book/tools
+	  --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/book/tools \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # jupyter-cache keys on code cells only: drop the execution cache whenever src/ or the lock changes.
 book: env
