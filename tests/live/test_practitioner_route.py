@@ -146,8 +146,13 @@ def test_calculator_runs_live(name: str, site: Path, lab: Lab, browser: Any) -> 
                 return el.getBoundingClientRect().top - nb.getBoundingClientRect().top
                     + nb.scrollTop; }"""
         )
+        print(f"{name}: form at {top:.0f} px")
         assert top < 1200, f"the form starts {top:.0f} px down the notebook"
-        form.scroll_into_view_if_needed()
+        page.evaluate(
+            f"async () => {{ {PANEL}.content.activeCellIndex = 0; "
+            f"await {PANEL}.content.scrollToItem(0, 'start'); }}"
+        )
+        page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / f"{name}-1-run.png"))
 
         # Change an input: the result and the chart change.
