@@ -2,7 +2,8 @@
 
 Also ``portal-tools list`` (calculators and presets) and ``portal-tools schema NAME`` (the JSON
 Schema of a scenario file for calculator NAME). Exit status 0 on success, 2 for invalid input
-(one line on stderr per problem, nothing written).
+(one line on stderr per problem, at most :data:`~portal_tools.errors.MAX_SHOWN_PROBLEMS` lines and
+a count of the rest, nothing written), 1 for an internal error (one line, no traceback).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from portal_tools.errors import InputError
+from portal_tools.errors import InputError, escape_text
 from portal_tools.registry import all_calculators, get
 from portal_tools.scenario import list_presets, load_preset, load_scenario
 
@@ -35,37 +36,66 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report(err: InputError) -> int:
+    """Print the problems (one line each, capped with a count of the rest); exit status 2."""
+    for line in err.lines():
+        print(f"error: {line}", file=sys.stderr)
+    return 2
+
+
 def _run(args: argparse.Namespace) -> int:
     source: str = args.scenario
+    if args.output is not None and not args.output.strip():
+        print(
+            f"error: --output: got {args.output!r}; allowed: a file path (leave --output out to "
+            "write to standard output)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         if source.startswith("preset:"):
             scenario = load_preset(source.removeprefix("preset:"))
         else:
             scenario = load_scenario(source)
-        result = scenario.calculator.compute(scenario.inputs)
     except InputError as err:
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        return _report(err)
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        print("error: --format xlsx writes binary data; give --output PATH", file=sys.stderr)
         return 2
-    payload: bytes
-    if args.format == "json":
-        payload = result.to_json().encode()
-    elif args.format == "csv":
-        payload = result.to_csv().encode()
-    else:
-        if not args.output and sys.stdout.isatty():
-            print("error: --format xlsx writes binary data; give --output PATH", file=sys.stderr)
-            return 2
-        payload = result.to_xlsx()
+    try:
+        result = scenario.calculator.compute(scenario.inputs)
+        payload: bytes
+        if args.format == "json":
+            payload = result.to_json().encode()
+        elif args.format == "csv":
+            payload = result.to_csv().encode()
+        else:
+            payload = result.to_xlsx()
+    except InputError as err:
+        return _report(err)
+    except Exception as exc:  # a defect, not bad input: one line, never a traceback
+        print(
+            f"error: internal error in the calculator {scenario.calculator.name!r} "
+            f"({exc.__class__.__name__}); the input was valid, so this is a bug: please report "
+            "it with the scenario file",
+            file=sys.stderr,
+        )
+        return 1
     if args.output:
         try:
             Path(args.output).write_bytes(payload)
         except OSError as exc:
-            print(f"error: --output {args.output}: cannot write ({exc.strerror})", file=sys.stderr)
+            print(
+                f"error: --output {escape_text(args.output)}: cannot write ({exc.strerror})",
+                file=sys.stderr,
+            )
             return 2
     else:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. piped into `head`: the reader has gone
+            return 0
     return 0
 
 
@@ -84,9 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             calculator = get(args.calculator)
         except InputError as err:
-            for problem in err.problems:
-                print(f"error: {problem}", file=sys.stderr)
-            return 2
+            return _report(err)
         sys.stdout.write(json_schema_text(calculator))
         return 0
     return _run(args)

@@ -3,6 +3,17 @@
 A :class:`Result` holds a ``summary`` (JSON scalars, lists and mappings), named ``tables``
 (pandas DataFrames, usually one row per year) and display metadata. Export is deterministic:
 no timestamps, fixed zip dates in Excel files, and NaN or infinity are refused.
+
+Names are data, never formulas: an Excel cell always stores text as text (a name such as
+``=HYPERLINK(...)`` is not a formula), and a CSV text cell that a spreadsheet would take for a
+formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with
+a leading apostrophe, the spreadsheet convention for "this is text"; a text that itself starts
+with an apostrophe gets one more, so reading back drops exactly one leading apostrophe from any
+text cell that has one (:func:`csv_text_value`). Lists of plain numbers such as
+``-5.0, 3.0`` are numbers, not formulas, and are written unchanged.
+
+Every export reads back to the result's values: JSON exactly, CSV exactly (numbers as Python's
+shortest round-trip form), Excel to 16 significant digits (what its cells hold).
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Metric", "Result", "flatten_summary", "format_value"]
+__all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value"]
 
 Kind = Literal["money", "rate", "ratio", "year", "count", "share", "text", "number"]
 
@@ -70,6 +82,50 @@ def flatten_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, A
     return flat
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER_LIST = re.compile(rf"{_NUMBER}(?:, {_NUMBER})*")
+
+
+def _defused(text: str) -> str:
+    """A CSV text cell that no spreadsheet reads as a formula (see the module docstring)."""
+    if text.startswith(_FORMULA_START) and not _NUMBER_LIST.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text_value(cell: str) -> str:
+    """The text a CSV text cell written by :meth:`Result.to_csv` stands for (one leading
+    apostrophe removed)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _csv_cell(value: Any) -> str:
+    """One CSV field: numbers as Python writes them (``50000.0``, ``1e-05``), booleans as
+    ``True``/``False``, none as empty, text defused and quoted where it holds a comma, a quote
+    or a line break (carriage returns included)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    text = _defused(str(value))
+    if any(c in text for c in ',"\r\n') or text == "":
+        return '"' + text.replace('"', '""') + '"' if text else ""
+    return text
+
+
+def _csv_frame(frame: pd.DataFrame) -> str:
+    rows = [",".join(_csv_cell(str(c)) for c in frame.columns)]
+    columns = [frame[c].tolist() for c in frame.columns] if len(frame.columns) else []
+    for i in range(len(frame)):
+        rows.append(",".join(_csv_cell(col[i]) for col in columns))
+    return "\n".join(rows) + "\n"
+
+
 def _check_finite(obj: Any, where: str) -> None:
     if isinstance(obj, float) and not math.isfinite(obj):
         raise ValueError(f"result value {where} is {obj!r}; results must be finite")
@@ -109,6 +165,12 @@ class Result:
             numeric = table.select_dtypes("number")
             if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
                 raise ValueError(f"table {name!r} holds NaN or infinity")
+            for column in table.columns:  # mixed columns (numbers and None) hold objects
+                if table[column].dtype != object:
+                    continue
+                for value in table[column]:
+                    if isinstance(value, float | np.floating) and not math.isfinite(value):
+                        raise ValueError(f"table {name!r} holds {value!r} in column {column!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """``{"calculator", "summary", "tables": {name: [row, ...]}, "notes"}``."""
@@ -129,13 +191,15 @@ class Result:
     def summary_frame(self) -> pd.DataFrame:
         """The summary as a two-column table (key, value), nested keys dotted."""
         flat = flatten_summary(self.summary)
-        return pd.DataFrame({"key": list(flat), "value": [flat[k] for k in flat]})
+        values = pd.Series([flat[k] for k in flat], dtype=object)  # None stays None, not NaN
+        return pd.DataFrame({"key": list(flat), "value": values})
 
     def to_csv(self) -> str:
-        """The summary, then each table, as CSV sections headed ``# name``."""
-        parts = ["# summary\n" + self.summary_frame().to_csv(index=False, lineterminator="\n")]
+        """The summary, then each table, as CSV sections headed ``# name`` and separated by a
+        blank line (a blank line inside a quoted text is part of the text)."""
+        parts = ["# summary\n" + _csv_frame(self.summary_frame())]
         for name, table in self.tables.items():
-            parts.append(f"# {name}\n" + table.to_csv(index=False, lineterminator="\n"))
+            parts.append(f"# {name}\n" + _csv_frame(table))
         return "\n".join(parts)
 
     def to_xlsx(self) -> bytes:
@@ -146,6 +210,11 @@ class Result:
             for name, table in self.tables.items():
                 table.to_excel(writer, sheet_name=name[:31], index=False)
             book = writer.book
+            for sheet in book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # text that starts with '=': data, not a formula
+                            cell.data_type = "s"
             fixed = pd.Timestamp("2020-01-01").to_pydatetime()
             book.properties.created = fixed
             book.properties.modified = fixed

@@ -1,52 +1,147 @@
-"""The generic form: controls from metadata, inline problems, recompute and scenario load."""
+"""The generic form: controls from metadata, inline problems, recompute and scenario load.
+
+Number boxes are text boxes read by :mod:`portal_tools.ui.numbers` (Danish by default), so the
+tests type text as a reader would.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import html
 
 import pytest
 
 from portal_tools.inputs import field_meta
 from portal_tools.registry import get
+from portal_tools.results import Result
 from portal_tools.scenario import dump_scenario
-from portal_tools.ui.form import CalculatorApp, ListControl, build_control, parse_amounts
+from portal_tools.ui.form import CalculatorApp, ListControl, build_control
 
 from .test_inputs import Example
 
 
-def test_parse_amounts() -> None:
-    assert parse_amounts("1 000 000, 2_500; 3.5\n4", "x")[0] == [1e6, 2500, 3.5, 4]
-    values, problems = parse_amounts("1, abc, 3", "costs", "Costs")
-    assert values == [1, 3]
-    assert problems[0].path == "costs[1]" and problems[0].value == "abc"
+def shown(app: CalculatorApp) -> str:
+    """The problem box as the reader sees it (HTML entities decoded)."""
+    return html.unescape(app.problems.value)
 
 
 def test_app_shows_default_result_and_recomputes() -> None:
     app = CalculatorApp(get("present_value"))
     assert "Net present value" in app.output.value and "1 194 695 DKK" in app.output.value
     assert "<img" in app.output.value and "Download results as Excel" in app.output.value
-    app.controls["costs"].widget.value = "100, 0"
-    app.controls["savings"].widget.value = "0, 110"
+    app.controls["costs"].widget.value = "100; 0"
+    app.controls["savings"].widget.value = "0; 110"
     assert app.problems.value == ""
     assert app.result is not None and app.result.summary["total_costs"] == 100
+    assert not app.stale
 
 
-def test_app_shows_problems_inline_and_keeps_last_result() -> None:
+def test_app_shows_problems_inline_and_marks_the_last_result_stale() -> None:
     app = CalculatorApp(get("present_value"))
     before = app.output.value
-    app.controls["flat_rate"].widget.value = 5.0
+    app.controls["flat_rate"].widget.value = "5"
     assert "flat_rate" in app.problems.value and "got 5.0" in app.problems.value
     assert "role='alert'" in app.problems.value
-    assert app.output.value == before
-    app.controls["flat_rate"].widget.value = 0.05
-    assert app.problems.value == ""
+    assert app.stale and before in app.output.value and "Out of date" in app.output.value
+    app.controls["flat_rate"].widget.value = "0,05"
+    assert app.problems.value == "" and not app.stale
+    assert "Out of date" not in app.output.value
 
 
-def test_app_loads_scenario_text() -> None:
+def test_a_danish_comma_list_is_an_inline_error_not_two_numbers() -> None:
+    # "100, 0" in the Danish format: ',' is the decimal mark, so this is not one amount and
+    # not silently two: the reader is told to separate amounts with ';'.
+    app = CalculatorApp(get("present_value"))
+    app.controls["costs"].widget.value = "100, 0"
+    assert "costs[0]" in app.problems.value and "separate amounts with" in app.problems.value
+
+
+def test_the_number_format_setting_decides_ambiguous_text() -> None:
+    app = CalculatorApp(get("present_value"))
+    costs = app.controls["costs"]
+    costs.widget.value = "1.500; 2.000"
+    app.controls["savings"].widget.value = "0; 4.000"
+    assert app.result is not None and app.result.summary["total_costs"] == 3_500
+    app.number_format.value = "en"  # the box is rewritten in the new format, value kept
+    assert app.result.summary["total_costs"] == 3_500
+    costs.widget.value = "1.5; 2"
+    assert app.result.summary["total_costs"] == 3.5
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        # Arabic-Indic digits: refused, as in scenario files
+        ("\u0661\u0662", "found '\u0661', '\u0662'"),
+        ("1e-400", "too small to store"),  # never read as 0
+        ("1e400", "too large to store"),
+        ("12abc", "found 'a', 'b', 'c'"),
+        ("nan", "found 'n', 'a'"),
+    ],
+)
+def test_form_reads_numbers_by_the_scenario_rules(text: str, allowed: str) -> None:
+    app = CalculatorApp(get("present_value"))
+    app.controls["flat_rate"].widget.value = text
+    assert "flat_rate" in shown(app) and f"got '{text}'" in shown(app) and allowed in shown(app)
+    assert app.stale
+
+
+def test_removing_a_row_keeps_the_other_rows_bad_text_and_renumbers_it() -> None:
+    app = CalculatorApp(get("payment"))
+    card = app.controls["outcomes"]
+    assert isinstance(card, ListControl) and len(card._rows) == 2
+    card._rows[1]["price"].widget.value = "abc"
+    assert "outcomes[1].price" in app.problems.value
+    card._row_list[0].children[-1].click()  # Remove the first row
+    rows, problems = card.read()
+    # One row is shown and read; its bad text is neither dropped nor zeroed, and is now row 0.
+    assert len(rows) == 1 and len(card._row_box.children) == 1
+    assert [p.path for p in problems] == ["outcomes[0].price"] and problems[0].value == "abc"
+    assert "outcomes[0].price" in app.problems.value and app.stale
+
+
+def test_a_failed_calculation_is_shown_inline_and_the_old_result_marked() -> None:
+    calc = get("present_value")
+
+    def compute(inputs: object) -> Result:
+        if getattr(inputs, "flat_rate", 0) == 0.5:
+            raise RuntimeError("boom\nerror: forged")
+        return calc.compute(inputs)  # type: ignore[arg-type]
+
+    app = CalculatorApp(dataclasses.replace(calc, compute=compute))
+    before = app.output.value
+    app.controls["flat_rate"].widget.value = "0,5"
+    assert "The calculation failed" in app.problems.value and "RuntimeError" in app.problems.value
+    assert "boom\\nerror: forged" in app.problems.value  # escaped: one line, nothing forged
+    assert app.stale and before in app.output.value
+    app.controls["flat_rate"].widget.value = "0,04"
+    assert app.problems.value == "" and not app.stale
+
+
+def test_app_loads_scenario_text_and_files() -> None:
     app = CalculatorApp(get("present_value"))
     app.load_text(dump_scenario("present_value", {"costs": [5, 5, 5], "savings": [0, 0, 20]}))
-    assert app.controls["costs"].widget.value == "5, 5, 5"
+    assert app.controls["costs"].widget.value == "5; 5; 5"
     assert app.result is not None and app.result.summary["years"] == 3
     app.load_text("calculator: present_value\ninputs: {costs: [1], savings: [1, 2]}\n")
-    assert "inputs.savings" in app.problems.value
+    assert "inputs.savings" in app.problems.value and "was not loaded" in app.problems.value
+    app.load_bytes(
+        b'{"calculator": "present_value", "inputs": {"costs": [1e3], "savings": [0]}}', "s.json"
+    )
+    assert app.controls["costs"].widget.value == "1 000"
+    app.load_bytes(b"\xff\xfe", "s.yaml")
+    assert "UTF-8" in app.problems.value
+
+
+def test_loading_the_same_file_twice_loads_it_twice() -> None:
+    app = CalculatorApp(get("present_value"))
+    text = dump_scenario("present_value", {"costs": [7], "savings": [9]}).encode()
+    upload = {"name": "s.yaml", "content": text}
+    app._on_upload({"new": (upload,)})
+    assert app.controls["costs"].widget.value == "7"
+    app.controls["costs"].widget.value = "8"
+    app._on_upload({"new": (upload,)})
+    assert app.controls["costs"].widget.value == "7"
 
 
 def test_list_control_rows() -> None:

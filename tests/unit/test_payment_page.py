@@ -17,12 +17,13 @@ def test_form_edits_the_rate_card_and_shows_problems_inline() -> None:
     for row in card._rows:
         for control in row.values():
             assert control.widget.description
-    # A bad rate in row 2 is reported inline with its path; the last result stays.
+    # A bad rate in row 2 is reported inline with its path; the last result stays, marked as
+    # out of date. Number boxes read Danish by default ("1,5" is one and a half).
     before = app.output.value
-    card._rows[1]["rate"].widget.value = 1.5
+    card._rows[1]["rate"].widget.value = "1,5"
     assert "outcomes[1].rate" in app.problems.value and "got 1.5" in app.problems.value
-    assert app.output.value == before
-    card._rows[1]["rate"].widget.value = 0.25
+    assert app.stale and before in app.output.value and "Out of date" in app.output.value
+    card._rows[1]["rate"].widget.value = "0,25"
     assert app.problems.value == ""
     # 72 x 15 000 + 30 x 80 000 = 3 480 000
     assert app.result.summary["total_outcome_payments"] == 3_480_000

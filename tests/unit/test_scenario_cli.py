@@ -122,7 +122,10 @@ def _bad(value_path: list[str | int], value: object) -> dict[str, object]:
         ('{"calculator": "payment", "inputs": {', ["valid YAML or JSON; parse error"]),
         ("- just\n- a list\n", ["(file): got ['just', 'a list']"]),
         ("calculator: payment\ninputs: 3\n", ["inputs: got 3; allowed: a mapping"]),
-        ("calculator: payment\nfoo: 1\n", ["foo: got 1; allowed: no such key"]),
+        (
+            "calculator: payment\nfoo: 1\n",
+            ["foo: got 1; allowed: no key of this name; known keys here: calculator"],
+        ),
     ],
 )
 def test_bad_files_exit_2_with_one_line_per_problem(

@@ -74,7 +74,7 @@ from pydantic import Field
 from portal_tools import cashflow
 from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import InputError, Problem
-from portal_tools.inputs import Inputs, field
+from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
 from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result
 
@@ -103,7 +103,9 @@ MAX_OUTCOMES = 50
 MAX_AMOUNT = 1e12
 PROFILE_TOLERANCE = 1e-6
 
-Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT), Smallest(MIN_AMOUNT)]
+"""A delivery cost: 0, or at least one øre (a smaller cost would make the money multiple
+unbounded)."""
 Share = Annotated[float, Field(ge=0, le=1)]
 F64 = NDArray[np.float64]
 
@@ -114,9 +116,11 @@ class OutcomeInputs(Inputs):
     name: str = field(
         "Outcome",
         label="Outcome",
-        help="Short name of the outcome (unique within the rate card).",
+        help="Short name of the outcome (unique within the rate card; not 'year', which is a "
+        "column of the payments-by-year table).",
         min_length=1,
         max_length=60,
+        reserved=("year",),
     )
     price: float = field(
         10_000.0,

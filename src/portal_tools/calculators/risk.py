@@ -97,6 +97,11 @@ _IRR_X_GRID = np.unique(np.concatenate([np.geomspace(1e-4, 100.0, 48), [1.0]]))
 Progress = Callable[[float], None]
 
 
+MIN_SPREAD = 1e-4
+"""Smallest meaningful non-zero spread: 0.01 percentage points, far below what any percentile
+shown can resolve (a smaller one breaks the beta quantiles)."""
+
+
 class SpreadInputs(Inputs):
     """How uncertain one outcome's rate is."""
 
@@ -109,6 +114,7 @@ class SpreadInputs(Inputs):
         unit="share of cohort",
         ge=0,
         le=0.5,
+        smallest=MIN_SPREAD,
         step=0.01,
         assumption=True,
     )

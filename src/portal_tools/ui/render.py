@@ -9,10 +9,19 @@ from collections.abc import Sequence
 import pandas as pd
 
 from portal_tools.charts import Chart, png_bytes
-from portal_tools.errors import Problem
+from portal_tools.errors import MAX_SHOWN_PROBLEMS, Problem, escape_text, more_text
 from portal_tools.results import Result, format_value
 
-__all__ = ["Chart", "download_links", "problems_html", "result_html", "summary_html", "table_html"]
+__all__ = [
+    "Chart",
+    "download_links",
+    "failure_html",
+    "problems_html",
+    "result_html",
+    "stale_html",
+    "summary_html",
+    "table_html",
+]
 
 
 def _data_uri(payload: bytes, mime: str) -> str:
@@ -97,21 +106,54 @@ def download_links(result: Result, stem: str) -> str:
     return f"<p class='portal-downloads'>{items}</p>"
 
 
-def problems_html(problems: Sequence[Problem]) -> str:
-    """An alert box listing every input problem."""
-    if not problems:
-        return ""
-    items = "".join(
-        f"<li><code>{html.escape(p.path)}</code>"
-        f"{' (' + html.escape(p.label) + ')' if p.label else ''}: "
-        f"{html.escape(p.detail())}</li>"
-        for p in problems
-    )
+_PROBLEMS_HEADING = "Please fix these inputs; the results below are for the last valid inputs."
+
+
+def _alert(heading: str, body: str) -> str:
     return (
         "<div class='portal-problems' role='alert' style='border:2px solid #b00020;"
         "padding:0.5em 1em;background:#fff4f4;color:#5a0010'>"
-        "<strong>Please fix these inputs; the results below are for the last valid inputs.</strong>"
-        f"<ul>{items}</ul></div>"
+        f"<strong>{html.escape(heading)}</strong>{body}</div>"
+    )
+
+
+def problems_html(
+    problems: Sequence[Problem],
+    heading: str = _PROBLEMS_HEADING,
+    limit: int = MAX_SHOWN_PROBLEMS,
+) -> str:
+    """An alert box listing the input problems (at most ``limit``, then how many more)."""
+    if not problems:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(escape_text(p.path, 200))}</code>"
+        f"{' (' + html.escape(escape_text(p.label, 80)) + ')' if p.label else ''}: "
+        f"{html.escape(p.detail())}</li>"
+        for p in problems[:limit]
+    )
+    if len(problems) > limit:
+        items += f"<li>{html.escape(more_text(len(problems) - limit))}</li>"
+    return _alert(heading, f"<ul>{items}</ul>")
+
+
+def failure_html(exc: BaseException) -> str:
+    """An alert box for a calculation that failed on valid inputs (a defect, not bad input)."""
+    kind = html.escape(exc.__class__.__name__)
+    detail = html.escape(escape_text(str(exc), 200))
+    return _alert(
+        "The calculation failed on these inputs; the results below are for the last inputs "
+        "that worked.",
+        f"<p>{kind}: {detail}. The inputs are valid, so this is a defect of the calculator: "
+        "please report it with the scenario (<em>Save scenario</em> saves these inputs).</p>",
+    )
+
+
+def stale_html(rendered: str) -> str:
+    """A previous result marked as out of date (dimmed, with a note that says so)."""
+    return (
+        "<p class='portal-stale-note' role='status'><strong>Out of date:</strong> these results "
+        "are for the last inputs that worked, not for the inputs above.</p>"
+        f"<div class='portal-stale' style='opacity:0.55'>{rendered}</div>"
     )
 
 
