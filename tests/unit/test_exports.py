@@ -86,7 +86,7 @@ def test_nan_in_a_mixed_table_column_is_refused() -> None:
         min_size=1,
         max_size=5,
     ),
-    st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=5, max_size=5),
+    st.lists(st.floats(-1e300, 1e300), min_size=5, max_size=5),
 )
 def test_any_names_and_numbers_round_trip(names: list[str], values: list[float]) -> None:
     table = pd.DataFrame({"name": names, "value": values[: len(names)]})
