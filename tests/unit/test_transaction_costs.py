@@ -656,7 +656,7 @@ def test_form_edits_the_cost_table_and_shows_problems() -> None:
     assert "cost_items[0].hours" in app.problems.value
     first["hours"].widget.value = ""
     first["hourly_rate"].widget.value = ""
-    first["amount"].widget.value = 0.01
+    first["amount"].widget.value = "0,01"  # number boxes read text (Danish by default)
     assert app.problems.value == ""
     assert app.result.summary["total_by_route"]["sib"] == pytest.approx(
         3_152_000 - 137_500 + 100_000
