@@ -51,18 +51,6 @@ NAMES = ["Job", "Outcome", "year", "=SUM(A1:A9)", "+45 1234", "-x", "@cmd", "a,b
 quoting."""
 
 
-KNOWN_DEFECTS: dict[tuple[str, str], str] = {
-    (
-        "creaming",
-        "table 'comparison' holds nan in column 'cost_per_outcome'",
-    ): "issue 17 item 5(c): a variant that serves nobody; fixed on branch numbers-models",
-}
-"""Engine defects the fuzzer found that another branch fixes: (calculator, exact message of the
-``ValueError`` that :class:`~portal_tools.results.Result` raises) -> where it is fixed. A case
-that hits one counts as refused, nothing else is excused; delete the entry once the fix is on
-main (the fuzzer then checks those cases too)."""
-
-
 class Hang(Exception):
     """A case ran longer than :data:`CASE_SECONDS`."""
 
@@ -469,11 +457,6 @@ def check_document(doc: Any, text: str, fmt: str, excel: bool = True) -> Result 
                 else:
                     assert _walk(doc, problem.path), f"no such path {problem.path!r} in {doc!r}"
             return None
-        try:
-            result = scenario.calculator.compute(scenario.inputs)
-        except ValueError as exc:
-            if (scenario.calculator.name, str(exc)) in KNOWN_DEFECTS:
-                return None
-            raise
+        result = scenario.calculator.compute(scenario.inputs)
         check_exports(result, excel)
         return result
