@@ -67,7 +67,7 @@ def test_calculator_shows_widget_and_default_result_offline(visit: Any) -> None:
     form = page.locator(".portal-calculator")
     form.wait_for(state="visible", timeout=20000)
     costs = page.get_by_label("Costs per year (DKK per year)")
-    assert costs.input_value().startswith("2 000 000, 1 500 000")
+    assert costs.input_value().startswith("2 000 000; 1 500 000")  # amounts separated by ";"
     summary = page.locator("table.portal-summary")
     assert summary.is_visible()
     assert "1 194 695 DKK" in summary.inner_text()
