@@ -12,6 +12,8 @@ rules that involve several fields. :func:`parse` runs both and raises
 
 from __future__ import annotations
 
+import functools
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -64,7 +66,15 @@ def unsafe_characters(text: str) -> list[str]:
     return [escape_text(c) for c in found]
 
 
+_MAYBE_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""A quick test for the characters :func:`unsafe_characters` names (most texts have none)."""
+
+
 def _text_problem(text: str) -> str | None:
+    if not _MAYBE_UNSAFE.search(text):
+        return None
     bad = unsafe_characters(text)
     if not bad:
         return None
@@ -156,6 +166,7 @@ _WHOLE = 2.0**53
 """Integral floats up to this size are read as whole numbers (``120.0`` is 120)."""
 
 
+@functools.cache
 def _int_fields(model: type[BaseModel]) -> tuple[str, ...]:
     names = []
     for name, info in model.model_fields.items():
@@ -207,6 +218,8 @@ class Inputs(BaseModel):
     @classmethod
     def _safe_text(cls, value: Any) -> Any:
         """Names and labels hold no control characters (they could not be exported)."""
+        if value is None or type(value) in (int, float, bool):  # most fields: nothing to check
+            return value
         texts: list[str] = []
         if isinstance(value, str):
             texts = [value]

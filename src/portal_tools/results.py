@@ -165,10 +165,10 @@ class Result:
             numeric = table.select_dtypes("number")
             if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
                 raise ValueError(f"table {name!r} holds NaN or infinity")
-            for column in table.columns:  # mixed columns (numbers and None) hold objects
-                if table[column].dtype != object:
-                    continue
-                for value in table[column]:
+            mixed = [i for i, dtype in enumerate(table.dtypes) if dtype.kind == "O"]
+            for i in mixed:  # mixed columns (numbers and None) hold objects
+                column = table.columns[i]
+                for value in table.iloc[:, i].tolist():
                     if isinstance(value, float | np.floating) and not math.isfinite(value):
                         raise ValueError(f"table {name!r} holds {value!r} in column {column!r}")
 
