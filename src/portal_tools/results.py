@@ -165,10 +165,13 @@ class Result:
             numeric = table.select_dtypes("number")
             if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
                 raise ValueError(f"table {name!r} holds NaN or infinity")
-            mixed = [i for i, dtype in enumerate(table.dtypes) if dtype.kind == "O"]
-            for i in mixed:  # mixed columns (numbers and None) hold objects
-                column = table.columns[i]
-                for value in table.iloc[:, i].tolist():
+            # Mixed columns (numbers and None) have the plain object dtype; text columns have
+            # pandas' string dtype and hold no numbers, so they are not scanned.
+            dtypes = table.dtypes.tolist()
+            for column, dtype in zip(table.columns, dtypes, strict=True):
+                if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+                    continue
+                for value in table[column].tolist():
                     if isinstance(value, float | np.floating) and not math.isfinite(value):
                         raise ValueError(f"table {name!r} holds {value!r} in column {column!r}")
 
