@@ -41,3 +41,13 @@ def exports_parse_back(result: Any) -> None:
         assert rows and all(len(r) == len(rows[0]) for r in rows if r)
     book = openpyxl.load_workbook(io.BytesIO(result.to_xlsx()))
     assert book.sheetnames == ["summary", *(name[:31] for name in result.tables)]
+
+
+def loop_npv(flows: list[float], rate: float) -> float:
+    """NPV by a plain loop (no code shared with the model): the first flow undiscounted, then one
+    more year of discounting at ``rate`` for each later flow."""
+    total, factor = 0.0, 1.0
+    for f in flows:
+        total += f * factor
+        factor /= 1.0 + rate
+    return total

@@ -335,11 +335,9 @@ def test_properties_of_any_valid_scenario(data: dict[str, Any]) -> None:
     assert all_finite(result.to_dict())
     flows = investor_flows(contract, s.yearly)
     irr, moic = summary["investor_irr"], summary["investor_moic"]
-    if inputs.return_cap is not None:
-        d = cashflow.flat_discount_factors(contract.years, inputs.return_cap)
-        assert float(np.dot(flows, d)) <= tol
-        if irr is not None and _one_sign_change(flows):
-            assert irr <= inputs.return_cap + 1e-7
+    if inputs.return_cap is not None and irr is not None:
+        # the reported IRR never lies above the cap (test_return_cap.py has the full rule)
+        assert irr <= inputs.return_cap + 1e-7
     if irr is not None and moic is not None and _one_sign_change(flows) and abs(moic - 1) > 1e-6:
         assert (irr > 0) == (moic > 1)
     removed = summary["removed_by_triggers"] + summary["capped_amount"]

@@ -60,6 +60,7 @@ Public API (for other models that reuse the mechanism)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
 from portal_tools.registry import Calculator, register
-from portal_tools.results import Metric, Result
+from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
     "CALCULATOR",
@@ -134,7 +135,8 @@ class OutcomeInputs(Inputs):
     rate: float = field(
         0.5,
         label="Expected rate",
-        help="Expected share of the cohort achieving the outcome (0.5 = half).",
+        help="Expected share of the cohort achieving the outcome (0.5 = half); for an outcome "
+        "that builds on another, the share of those who achieved that one.",
         unit="share of cohort",
         ge=0,
         le=1,
@@ -184,6 +186,19 @@ class OutcomeInputs(Inputs):
         ge=0,
         le=MAX_AMOUNT,
     )
+    requires: str | None = field(
+        None,
+        label="Builds on",
+        help="Optional: the name of the outcome this one builds on (e.g. a lasting job builds "
+        "on a started job). Its expected rate is then the share of those who achieved that "
+        "outcome who also achieve this one; empty means a share of the whole cohort.",
+        max_length=60,
+    )
+
+
+LASTING_GIVEN_STARTED = 0.5 / 0.6
+"""Default conditional rate of a lasting job or education among those who started one: with a
+start rate of 0.6 it gives the Aalborg goal of half the cohort (0.6 x 0.8333... = 0.5)."""
 
 
 def _default_outcomes() -> list[OutcomeInputs]:
@@ -199,10 +214,11 @@ def _default_outcomes() -> list[OutcomeInputs]:
         OutcomeInputs(
             name="Lasting job or education",
             price=80_000,
-            rate=0.5,
+            rate=LASTING_GIVEN_STARTED,
             payment_year=2,
             payment_profile=[0.25, 0.4, 0.35],
             value=150_000.0,
+            requires="Started job or education",
         ),
     ]
 
@@ -335,7 +351,55 @@ class PaymentInputs(Inputs):
                         "Payment profile",
                     )
                 )
+        return problems + nesting_problems(self.outcomes)
+
+
+def parent_name(outcome: OutcomeInputs) -> str | None:
+    """The outcome this one builds on: ``requires`` stripped, ``None`` when empty (a form's
+    empty text box means "builds on nothing")."""
+    target = (outcome.requires or "").strip()
+    return target or None
+
+
+def nesting_problems(outcomes: Sequence[OutcomeInputs], path: str = "outcomes") -> list[Problem]:
+    """``requires`` must name another outcome of the same rate card, and following it from any
+    outcome must never come back to that outcome (no cycles)."""
+    names = [o.name for o in outcomes]
+    problems: list[Problem] = []
+    for i, outcome in enumerate(outcomes):
+        target = parent_name(outcome)
+        if target is None:
+            continue
+        where = f"{path}[{i}].requires"
+        if target == outcome.name:
+            problems.append(
+                Problem(where, target, "the name of another outcome (not itself)", "Builds on")
+            )
+        elif target not in names:
+            allowed = ", ".join(repr(n) for n in names if n != outcome.name) or "none"
+            problems.append(
+                Problem(where, target, f"the name of another outcome: {allowed}", "Builds on")
+            )
+    if problems:
         return problems
+    parent = {o.name: parent_name(o) for o in outcomes}
+    for i, outcome in enumerate(outcomes):
+        seen = [outcome.name]
+        step = parent[outcome.name]
+        while step is not None and step not in seen:
+            seen.append(step)
+            step = parent.get(step)
+        if step is not None:
+            cycle = " -> ".join([*seen[seen.index(step) :], step])
+            problems.append(
+                Problem(
+                    f"{path}[{i}].requires",
+                    parent_name(outcome),
+                    f"an outcome whose chain of outcomes has no cycle (here: {cycle})",
+                    "Builds on",
+                )
+            )
+    return problems
 
 
 def _years(n: int) -> str:
@@ -351,7 +415,15 @@ class ContractArrays:
     price: F64
     """(O,) price per achievement."""
     rate: F64
-    """(O,) expected rate."""
+    """(O,) expected rate as a share of the cohort (for a nested outcome, the product of the
+    conditional rates along its chain)."""
+    conditional_rate: F64
+    """(O,) the rate card's rates: a share of the cohort, or of the parent's achievers."""
+    parent: NDArray[np.intp]
+    """(O,) index of the outcome each one builds on (``requires``), -1 for none; parents come
+    before their children in :attr:`order`."""
+    order: NDArray[np.intp]
+    """(O,) the outcomes ordered so that every parent comes before its children."""
     cap: F64
     """(O,) cap per outcome, ``inf`` without one."""
     threshold: F64
@@ -374,6 +446,41 @@ class ContractArrays:
         """Number of contract years ``T``."""
         return int(self.costs.size)
 
+    @property
+    def nested(self) -> bool:
+        """Whether any outcome builds on another."""
+        return bool(np.any(self.parent >= 0))
+
+
+def absolute_rates(contract: ContractArrays, conditional: ArrayLike) -> F64:
+    """Shares of the cohort from conditional rates (``(..., O)``): an outcome without a parent
+    keeps its rate; a nested one gets its parent's share times its own rate, parents first
+    (:attr:`ContractArrays.order`). Without nesting the rates are returned unchanged."""
+    r = np.array(conditional, dtype=float)
+    if not contract.nested:
+        return r
+    for o in contract.order:
+        p = contract.parent[o]
+        if p >= 0:
+            r[..., o] = r[..., p] * r[..., o]
+    return r
+
+
+def _nesting(
+    names: Sequence[str], requires: Sequence[str | None]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Parent index of every outcome (-1 for none) and an order with parents first (the inputs
+    are validated: every name exists and there is no cycle)."""
+    index = {n: i for i, n in enumerate(names)}
+    parent = np.array([-1 if r is None else index[r] for r in requires], dtype=np.intp)
+    depth = np.zeros(parent.size, dtype=np.intp)
+    for o in range(parent.size):
+        p = parent[o]
+        while p >= 0:
+            depth[o] += 1
+            p = parent[p]
+    return parent, np.argsort(depth, kind="stable")
+
 
 def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
     """Turn validated inputs into arrays (timing profile: ``profile[o, t]`` is the share of
@@ -391,11 +498,17 @@ def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
         limits.append(inputs.total_cap)
     if inputs.per_person_cap is not None:
         limits.append(inputs.per_person_cap * inputs.cohort_size)
-    return ContractArrays(
-        names=tuple(o.name for o in inputs.outcomes),
+    names = tuple(o.name for o in inputs.outcomes)
+    parent, order = _nesting(names, [parent_name(o) for o in inputs.outcomes])
+    conditional = np.array([o.rate for o in inputs.outcomes], dtype=float)
+    contract = ContractArrays(
+        names=names,
         cohort=float(inputs.cohort_size),
         price=np.array([o.price for o in inputs.outcomes], dtype=float),
-        rate=np.array([o.rate for o in inputs.outcomes], dtype=float),
+        rate=conditional,
+        conditional_rate=conditional,
+        parent=parent,
+        order=order,
         cap=np.array([math.inf if o.cap is None else o.cap for o in inputs.outcomes]),
         threshold=np.array([0.0 if o.threshold is None else o.threshold for o in inputs.outcomes]),
         value=np.array([0.0 if o.value is None else o.value for o in inputs.outcomes]),
@@ -406,6 +519,7 @@ def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
         return_cap=inputs.return_cap,
         discount_rate=inputs.discount_rate,
     )
+    return dataclasses.replace(contract, rate=absolute_rates(contract, conditional))
 
 
 def cut_latest_first(flows: ArrayLike, limit: ArrayLike) -> F64:
@@ -487,29 +601,15 @@ def investor_flows(contract: ContractArrays, yearly_payments: ArrayLike) -> F64:
     return np.asarray(np.asarray(yearly_payments, dtype=float) - contract.costs)
 
 
-def _return_capped_yearly(contract: ContractArrays, yearly: F64) -> F64:
-    """Yearly payment totals (``(..., T)``) after the return cap (identity without one).
-
-    With ``d(t) = (1 + cap) ** -(t - 1)``: excess ``E = max(sum_t d(t) (P(t) - C(t)), 0)``;
-    the discounted yearly payments ``d(t) P(t)`` are cut latest first by ``E`` and turned back
-    into nominal amounts (never above the payments themselves).
-    """
-    if contract.return_cap is None:
-        return yearly
-    d = cashflow.flat_discount_factors(contract.years, contract.return_cap)
-    excess = np.maximum((investor_flows(contract, yearly) * d).sum(axis=-1), 0.0)
-    pv_yearly = yearly * d
-    kept = cut_latest_first(pv_yearly, pv_yearly.sum(axis=-1) - excess) / d
-    return np.asarray(np.minimum(kept, yearly))
-
-
 def _apply_return_cap(contract: ContractArrays, payments: F64) -> F64:
-    """Remove payments latest first until the investor NPV at the capped rate is at most zero
-    (:func:`_return_capped_yearly`); within a year every outcome is cut pro rata."""
+    """:func:`return_cap_years_first` on the yearly totals of ``(..., O, T)`` payments; within a
+    year every outcome is cut pro rata."""
     if contract.return_cap is None:
         return payments
     yearly = payments.sum(axis=-2)
-    return _scale_years(payments, yearly, _return_capped_yearly(contract, yearly))
+    flat = np.ascontiguousarray(yearly.reshape(-1, contract.years).T)
+    capped = return_cap_years_first(contract, flat.copy()).T.reshape(yearly.shape)
+    return _scale_years(payments, yearly, capped)
 
 
 def _checked_rates(contract: ContractArrays, rates: ArrayLike | None) -> F64:
@@ -553,21 +653,68 @@ def _cut_years_first(flows: F64, limit: F64 | float) -> F64:
     return flows
 
 
-def _return_capped_years_first(contract: ContractArrays, yearly: F64) -> F64:
-    """:func:`_return_capped_yearly` for yearly totals laid out years first (``(T, N)``), in
-    place. Only paths whose NPV at the capped rate is positive are cut (for the others the cut
-    removes nothing)."""
-    if contract.return_cap is None:
+def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
+    """The return cap on yearly payment totals laid out years first (``(T, N)``, one column per
+    path), in place; identity without a cap.
+
+    With the investor's flows ``f(t) = P(t) - C(t)``, their surplus ``S = sum_t f(t)`` and, at the
+    capped rate ``c``, ``d(t) = (1 + c) ** -(t - 1)`` and ``NPV_c = sum_t d(t) f(t)``:
+
+    1. A path is cut only when its return is above the cap: ``S > 0`` and ``NPV_c > 0`` and not
+       an IRR (by :func:`portal_tools.cashflow.irr_rows`) at or below ``c``. A path whose flows
+       go out first and come back later (one sign change) is above the cap exactly when
+       ``NPV_c > 0``; the IRR rule is needed only for other shapes.
+    2. The removable amount in year ``t`` is the year's surplus ``max(f(t), 0)``: a year's
+       payments are never cut below that year's delivery cost.
+    3. Removable amounts are cut latest year first until ``NPV_c = 0`` (their present values at
+       ``c`` are cut by ``NPV_c``), but never by more than ``S`` in nominal terms: capping never
+       turns a gain into a loss. Where ``S`` binds first, the cut is ``S``, latest first.
+       A year cut to within ``1e-12`` of the path's payments of its cost is set to the cost
+       (rounding noise).
+
+    On an investment in the usual shape (outlays first, then receipts) this removes exactly the
+    payments that lift the IRR above ``c``, latest first, and the IRR after the cap is ``c``.
+    """
+    if contract.return_cap is None or yearly.size == 0:
         return yearly
-    d = cashflow.flat_discount_factors(contract.years, contract.return_cap)[:, None]
-    pv_total = (yearly * d).sum(axis=0)
-    excess = pv_total - float((contract.costs[:, None] * d).sum())
-    over = np.flatnonzero(excess > 0)
-    if over.size:
-        paid = yearly[:, over]
-        kept = _cut_years_first(paid * d, pv_total[over] - excess[over])
-        kept /= d
-        yearly[:, over] = np.minimum(kept, paid, out=kept)
+    cap = contract.return_cap
+    d = cashflow.flat_discount_factors(contract.years, cap)[:, None]
+    flows = yearly - contract.costs[:, None]
+    surplus = flows.sum(axis=0)
+    npv_cap = (flows * d).sum(axis=0)
+    over = np.flatnonzero((surplus > 0) & (npv_cap > 0))
+    if over.size == 0:
+        return yearly
+    f = flows[:, over]
+    changes, first = cashflow.sign_changes_years_first(f)
+    other = np.flatnonzero((changes != 1) | (first > 0))
+    if other.size:
+        rule = cashflow.irr_years_first(np.ascontiguousarray(f[:, other]))
+        within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= cap)
+        if within.any():
+            keep = np.ones(over.size, dtype=bool)
+            keep[other[within]] = False
+            over, f = over[keep], f[:, keep]
+            if over.size == 0:
+                return yearly
+    removable = np.maximum(f, 0.0)
+    pv = removable * d
+    removed = (pv - _cut_years_first(pv.copy(), pv.sum(axis=0) - npv_cap[over])) / d
+    gain = surplus[over]
+    too_much = np.flatnonzero(removed.sum(axis=0) > gain)
+    if too_much.size:
+        part = removable[:, too_much]
+        removed[:, too_much] = part - _cut_years_first(
+            part.copy(), part.sum(axis=0) - gain[too_much]
+        )
+    paid = yearly[:, over]
+    kept = paid - np.minimum(removed, paid)
+    # a year cut down to its delivery cost keeps rounding noise of the size of the payments
+    # removed (about 1e-16 of them); snapped to the cost, so it cannot pose as a cash flow
+    noise = 1e-12 * paid.sum(axis=0)
+    costs = np.broadcast_to(contract.costs[:, None], kept.shape)
+    snap = (removed > 0) & (np.abs(kept - costs) <= noise)
+    yearly[:, over] = np.where(snap, costs, kept)
     return yearly
 
 
@@ -588,7 +735,7 @@ def settle_years_first(contract: ContractArrays, rates: F64) -> tuple[F64, F64]:
             yearly[t] += paid[:, o] * share[t]
     if math.isfinite(contract.overall_cap):
         yearly = _cut_years_first(yearly, contract.overall_cap)
-    return _return_capped_years_first(contract, yearly), paid
+    return return_cap_years_first(contract, yearly), paid
 
 
 def settle_yearly(contract: ContractArrays, rates: ArrayLike | None = None) -> tuple[F64, F64]:
@@ -658,20 +805,62 @@ def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.Data
             "a non-empty list of factors from 0 to 10",
         )
     contract = contract_arrays(inputs)
-    s = settle(contract, np.minimum(contract.rate[None, :] * f[:, None], 1.0))
+    root = contract.parent < 0
+    scaled = contract.conditional_rate[None, :] * np.where(root, f[:, None], 1.0)
+    s = settle(contract, absolute_rates(contract, np.minimum(scaled, 1.0)))
     flows = investor_flows(contract, s.yearly)
     costs = float(contract.costs.sum())
     totals = s.payments.sum(axis=(-2, -1))
+    rule = cashflow.irr_rows(flows)
     return pd.DataFrame(
         {
             "factor": f,
             "total_outcome_payments": totals,
             "investor_net": flows.sum(axis=-1),
             "investor_moic": pd.Series([_ratio(float(t), costs) for t in totals], dtype=object),
-            "investor_irr": pd.Series([cashflow.irr(row) for row in flows], dtype=object),
+            "investor_irr": pd.Series(
+                [None if math.isnan(r) else float(r) for r in rule.rate], dtype=object
+            ),
             "peak_investor_exposure": [cashflow.peak_exposure(row) for row in flows],
         }
     )
+
+
+def investor_summary(flows: ArrayLike, discount_rate: float | None) -> dict[str, object]:
+    """The investor's IRR by the portal's rule (:func:`portal_tools.cashflow.irr_result`), why it
+    is not defined where it is not (``investor_irr_status``), and the NPV and modified IRR at the
+    hurdle rate, which is the contract's discount rate (the public rate unless one is given)."""
+    rule = cashflow.irr_result(flows)
+    return {
+        "investor_irr": rule.rate,
+        "investor_irr_status": rule.reason,
+        "investor_npv_at_hurdle": cashflow.npv(flows, discount_rate),
+        "investor_mirr": cashflow.mirr(flows, discount_rate),
+    }
+
+
+INVESTOR_METRICS = {
+    "investor_irr": Metric(
+        "Investor IRR",
+        "rate",
+        "the one rate at which the NPV of the investor's flows falls through zero; none where "
+        "no such rate describes the flows (see the status)",
+    ),
+    "investor_irr_status": Metric(
+        "Investor IRR status",
+        "text",
+        "defined, or why not: no_sign_change, financing, several_rates or no_rate",
+    ),
+    "investor_npv_at_hurdle": Metric(
+        "Investor NPV at the hurdle rate", "money", "at the discount rate used"
+    ),
+    "investor_mirr": Metric(
+        "Investor modified IRR",
+        "rate",
+        "outlays financed and receipts reinvested at the discount rate used",
+    ),
+}
+"""Display metadata of :func:`investor_summary` (shared with the programme model)."""
 
 
 METRICS = {
@@ -688,11 +877,7 @@ METRICS = {
     "removed_by_return_cap": Metric("Removed by the return cap", "money"),
     "total_delivery_costs": Metric("Delivery costs (investor funds)", "money"),
     "investor_net": Metric("Investor surplus (nominal)", "money", "payments minus costs"),
-    "investor_irr": Metric(
-        "Investor IRR",
-        "rate",
-        "the yearly rate at which the investor's flows have zero NPV; none if no rate exists",
-    ),
+    **INVESTOR_METRICS,
     "investor_moic": Metric("Money multiple", "ratio", "total payments / total delivery costs"),
     "peak_investor_exposure": Metric(
         "Peak investor exposure", "money", "largest cumulative negative position"
@@ -724,21 +909,21 @@ def _rate_label(rate: float | None) -> str:
 
 
 def _tables(
-    inputs: PaymentInputs, contract: ContractArrays, s: Settlement, factors: F64
+    inputs: PaymentInputs, contract: ContractArrays, s: Settlement, paid: F64, factors: F64
 ) -> dict[str, pd.DataFrame]:
     years = np.arange(1, contract.years + 1)
-    flows = investor_flows(contract, s.yearly)
+    flows = investor_flows(contract, paid)
     value_yearly = ((s.achievements * contract.value)[:, None] * contract.profile).sum(axis=0)
     yearly = pd.DataFrame(
         {
             "year": years,
             "delivery_cost": contract.costs,
-            "outcome_payments": s.yearly,
+            "outcome_payments": paid,
             "investor_flow": flows,
             "investor_cumulative": np.cumsum(flows),
             "commissioner_value": value_yearly,
             "discount_factor": factors,
-            "pv_outcome_payments": s.yearly * factors,
+            "pv_outcome_payments": paid * factors,
             "pv_commissioner_value": value_yearly * factors,
         }
     )
@@ -753,6 +938,8 @@ def _tables(
             "outcome": list(contract.names),
             "price": contract.price,
             "rate": contract.rate,
+            "builds_on": pd.Series([parent_name(o) for o in inputs.outcomes], dtype=object),
+            "conditional_rate": contract.conditional_rate,
             "achievements": s.achievements,
             "triggered": s.triggered,
             "uncapped": s.uncapped.sum(axis=-1),
@@ -770,28 +957,35 @@ def compute(inputs: PaymentInputs) -> Result:
 
     Summary keys: ``total_outcome_payments``, ``total_outcome_payments_pv``,
     ``outcome_payments_by_outcome`` (name -> amount), ``capped_amount`` (removed by outcome,
-    overall and return caps; missed triggers are reported apart), ``investor_irr``,
-    ``investor_moic`` (total payments / total delivery costs), ``peak_investor_exposure``,
-    ``commissioner_net_value_pv`` (``None`` when no outcome has a value) and more (see ``METRICS``).
+    overall and return caps; missed triggers are reported apart), ``investor_irr`` (the portal's
+    IRR rule, ``None`` where not defined), ``investor_irr_status``, ``investor_npv_at_hurdle``
+    and ``investor_mirr`` (at the discount rate), ``investor_moic`` (total payments / total
+    delivery costs), ``peak_investor_exposure``, ``commissioner_net_value_pv`` (``None`` when
+    no outcome has a value) and more (see ``METRICS``).
+
+    The yearly totals and the investor's flows come from :func:`settle_yearly`, the path the
+    risk simulation settles with, so a simulation without uncertainty reproduces them exactly;
+    the split by outcome comes from :func:`settle` (equal up to rounding).
     """
     contract = contract_arrays(inputs)
     s = settle(contract)
+    yearly, _ = settle_yearly(contract)
     factors = cashflow.discount_factors(contract.years, contract.discount_rate)
-    flows = investor_flows(contract, s.yearly)
-    total = float(s.payments.sum())
+    flows = investor_flows(contract, yearly)
+    total = float(yearly.sum())
     costs = float(contract.costs.sum())
     achievements = float(s.achievements.sum())
     value_yearly = ((s.achievements * contract.value)[:, None] * contract.profile).sum(axis=0)
     any_value = bool(contract.valued.any())
     value_pv = float(np.dot(value_yearly, factors)) if any_value else None
-    payments_pv = float(np.dot(s.yearly, factors))
+    payments_pv = float(np.dot(yearly, factors))
     removed = {
         "removed_by_triggers": float(s.removed_by_triggers),
         "removed_by_outcome_caps": float(s.removed_by_outcome_caps),
         "removed_by_overall_cap": float(s.removed_by_overall_cap),
         "removed_by_return_cap": float(s.removed_by_return_cap),
     }
-    irr_rates = cashflow.irr_all(flows)
+    investor = investor_summary(flows, contract.discount_rate)
     summary = {
         "total_outcome_payments": total,
         "total_outcome_payments_pv": payments_pv,
@@ -805,8 +999,7 @@ def compute(inputs: PaymentInputs) -> Result:
         **removed,
         "total_delivery_costs": costs,
         "investor_net": float(flows.sum()),
-        # cashflow.irr's rule (the rate closest to zero), reusing the rates computed above
-        "investor_irr": min(irr_rates, key=abs) if irr_rates else None,
+        **investor,
         "investor_moic": _ratio(total, costs),
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "investor_payback_year": cashflow.payback_year(flows),
@@ -816,24 +1009,34 @@ def compute(inputs: PaymentInputs) -> Result:
         "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
         "discount_rate": _rate_label(contract.discount_rate),
     }
-    notes = _notes(inputs, contract, s, irr_rates)
-    return Result(
-        "payment", summary, _tables(inputs, contract, s, factors), METRICS, notes, inputs.currency
-    )
+    notes = _notes(inputs, contract, s, summary, flows)
+    tables = _tables(inputs, contract, s, yearly, factors)
+    return Result("payment", summary, tables, METRICS, notes, inputs.currency)
 
 
 def _notes(
-    inputs: PaymentInputs, contract: ContractArrays, s: Settlement, irr_rates: list[float]
+    inputs: PaymentInputs,
+    contract: ContractArrays,
+    s: Settlement,
+    summary: dict[str, object],
+    flows: F64,
 ) -> list[str]:
     notes: list[str] = []
     missed = [n for n, t in zip(contract.names, s.triggered, strict=True) if not t]
     if missed:
         notes.append("Trigger rate not reached, so nothing is paid for: " + ", ".join(missed) + ".")
-    if len(irr_rates) > 1:
-        shown = ", ".join(f"{r * 100:.1f} %" for r in irr_rates)
+    if float(contract.costs.sum()) == 0:
         notes.append(
-            f"The investor's cash flow changes sign more than once and has "
-            f"{len(irr_rates)} internal rates ({shown}); the one closest to zero is shown."
+            "No delivery costs: the investor puts in nothing, so IRR and money multiple "
+            "do not exist."
+        )
+    else:
+        notes += cashflow.irr_notes(
+            cashflow.irr_result(flows),
+            "The investor's cash flow",
+            format_value(summary["investor_npv_at_hurdle"], "money", inputs.currency),
+            format_value(summary["investor_mirr"], "rate"),
+            _rate_label(contract.discount_rate),
         )
     if contract.valued.any() and not contract.valued.all():
         unvalued = [n for n, v in zip(contract.names, contract.valued, strict=True) if not v]
@@ -842,16 +1045,21 @@ def _notes(
             + ", ".join(unvalued)
             + "."
         )
-    if float(contract.costs.sum()) == 0:
-        notes.append(
-            "No delivery costs: the investor puts in nothing, so IRR and money multiple "
-            "do not exist."
-        )
     if inputs.return_cap is not None and float(s.removed_by_return_cap) > 0:
-        notes.append(
-            f"The return cap of {inputs.return_cap * 100:.1f} % binds: later payments "
-            "were reduced until the investor's IRR equals it."
-        )
+        cap = inputs.return_cap
+        at_cap = float(np.dot(flows, cashflow.flat_discount_factors(contract.years, cap)))
+        scale = max(1.0, float(np.abs(flows).sum()))
+        if abs(at_cap) <= 1e-9 * scale:
+            notes.append(
+                f"The return cap of {cap * 100:.1f} % binds: payments were removed, latest "
+                "first, until the investor's return equals it."
+            )
+        else:
+            notes.append(
+                f"The return cap of {cap * 100:.1f} % binds and takes the investor's whole "
+                "surplus: removing more would turn its gain into a loss, so the cap stops at a "
+                "surplus of zero."
+            )
     return notes
 
 

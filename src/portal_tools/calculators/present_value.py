@@ -19,7 +19,7 @@ from portal_tools.charts import Chart, cashflow_chart
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.registry import Calculator, register
-from portal_tools.results import Metric, Result
+from portal_tools.results import Metric, Result, format_value
 
 __all__ = ["CALCULATOR", "PresentValueInputs", "compute"]
 
@@ -111,7 +111,22 @@ METRICS = {
     "pv_savings": Metric("Present value of savings", "money"),
     "pv_costs": Metric("Present value of costs", "money"),
     "benefit_cost_ratio": Metric("Benefit-cost ratio", "ratio", "PV savings / PV costs"),
-    "irr": Metric("Internal rate of return", "rate", "the rate at which NPV is zero"),
+    "irr": Metric(
+        "Internal rate of return",
+        "rate",
+        "the one rate at which the NPV falls through zero; none where no such rate describes "
+        "the stream (see the status)",
+    ),
+    "irr_status": Metric(
+        "IRR status",
+        "text",
+        "defined, or why not: no_sign_change, financing, several_rates, no_rate",
+    ),
+    "mirr": Metric(
+        "Modified IRR",
+        "rate",
+        "costs financed and savings reinvested at the discount rate used",
+    ),
     "payback_year": Metric("Payback year (nominal)", "year"),
     "discounted_payback_year": Metric("Payback year (discounted)", "year"),
     "total_costs": Metric("Total costs (nominal)", "money"),
@@ -144,14 +159,16 @@ def compute(inputs: PresentValueInputs) -> Result:
     factors = cashflow.discount_factors(n, inputs.rate)
     pv_costs = cashflow.npv(costs, inputs.rate)
     pv_savings = cashflow.npv(savings, inputs.rate)
-    rates = cashflow.irr_all(net)
-    notes = []
-    if len(rates) > 1:
-        shown = ", ".join(f"{r * 100:.1f} %" for r in rates)
-        notes.append(
-            f"The stream changes sign more than once and has {len(rates)} internal rates "
-            f"({shown}); the one closest to zero is shown. Judge it by its NPV."
-        )
+    rule = cashflow.irr_result(net)
+    npv = cashflow.npv(net, inputs.rate)
+    mirr = cashflow.mirr(net, inputs.rate)
+    notes = cashflow.irr_notes(
+        rule,
+        "The net flow",
+        format_value(npv, "money", inputs.currency),
+        format_value(mirr, "rate"),
+        rate_label(inputs.rate),
+    )
     total_costs = float(costs.sum())
     table = pd.DataFrame(
         {
@@ -166,11 +183,13 @@ def compute(inputs: PresentValueInputs) -> Result:
         }
     )
     summary = {
-        "npv": cashflow.npv(net, inputs.rate),
+        "npv": npv,
         "pv_savings": pv_savings,
         "pv_costs": pv_costs,
         "benefit_cost_ratio": pv_savings / pv_costs if pv_costs >= MIN_COST else None,
-        "irr": cashflow.irr(net),
+        "irr": rule.rate,
+        "irr_status": rule.reason,
+        "mirr": mirr,
         "payback_year": cashflow.payback_year(net),
         "discounted_payback_year": cashflow.discounted_payback_year(net, inputs.rate),
         "total_costs": total_costs,

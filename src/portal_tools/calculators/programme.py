@@ -217,7 +217,7 @@ METRICS = {
     "payments_per_additional_success": Metric("Outcome payments per additional success", "money"),
     "total_outcome_payments": Metric("Total outcome payments", "money"),
     "investor_net": Metric("Investor surplus (nominal)", "money"),
-    "investor_irr": Metric("Investor IRR", "rate"),
+    **payment.INVESTOR_METRICS,
     "peak_investor_exposure": Metric("Peak investor exposure", "money"),
     "service_ceiling_effect_by_year": Metric(
         "Municipality: service-ceiling effect by year", "money"
@@ -264,7 +264,6 @@ def compute(inputs: ProgrammeInputs) -> Result:
     b = budget_summary(budget)
     nominal = _by_holder(savings.sum(axis=1))
     total_paid = float(pay.sum())
-    irr_rates = cashflow.irr_all(flows)
     summary: dict[str, Any] = {
         "additional_successes": f.additional,
         "paid_achievements": float(s.achievements.sum()),
@@ -280,7 +279,7 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "payments_per_additional_success": _ratio(total_paid, f.additional, MIN_SUCCESSES),
         "total_outcome_payments": total_paid,
         "investor_net": float(flows.sum()),
-        "investor_irr": min(irr_rates, key=abs) if irr_rates else None,
+        **payment.investor_summary(flows, inputs.discount_rate),
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "service_ceiling_effect_by_year": b["service_ceiling_effect_by_year"],
         "total_budget_effect_by_year": b["total_budget_effect_by_year"],

@@ -92,8 +92,6 @@ _Z_GRID = np.linspace(-8.5, 8.5, 1025)
 _U_GRID = 0.5 * (1.0 + np.array([math.erf(z / math.sqrt(2)) for z in _Z_GRID]))
 """``Phi(z)`` at every point of ``_Z_GRID`` (the normal CDF), computed once."""
 _X_POINTS = 2049
-# IRR search grid in x = 1 / (1 + r): rates from about -99 % to +9 999 % a year, and r = 0.
-_IRR_X_GRID = np.unique(np.concatenate([np.geomspace(1e-4, 100.0, 48), [1.0]]))
 Progress = Callable[[float], None]
 
 
@@ -123,7 +121,7 @@ class SpreadInputs(Inputs):
 def _default_uncertainty() -> dict[str, SpreadInputs]:
     return {
         "Started job or education": SpreadInputs(spread=0.1),
-        "Lasting job or education": SpreadInputs(spread=0.12),
+        "Lasting job or education": SpreadInputs(spread=0.095),
     }
 
 
@@ -267,17 +265,41 @@ def _beta_cdf(a: float, b: float, x: F64) -> F64:
     return np.asarray(np.clip(out, 0.0, 1.0))
 
 
+NORMAL_SHAPE_MIN = 1e6
+"""Beta shapes from which :func:`beta_quantile_table` uses the skew-corrected normal quantile
+(a spread so small against the rate that the beta distribution is normal to within 4e-6)."""
+
+
 def beta_quantile_table(mean: float, spread: float) -> F64:
     """Rates at the normal quantiles ``_Z_GRID``: ``F^-1(Phi(z))`` for the beta distribution with
-    this mean and standard deviation (a constant ``mean`` when ``spread`` is 0).
+    this mean and standard deviation (a constant ``mean`` when ``spread`` is 0). Requires
+    ``spread**2 < mean (1 - mean)`` (checked with the inputs).
 
     The beta CDF is evaluated on a grid dense near the distribution's ends and inverted by linear
-    interpolation; :func:`draw_rates` interpolates this table at the latent normals.
+    interpolation; :func:`draw_rates` interpolates this table at the latent normals. Where both
+    shapes ``a = mean k`` and ``b = (1 - mean) k`` (``k = mean (1 - mean) / spread**2 - 1``) are
+    at least :data:`NORMAL_SHAPE_MIN`, the quantile is ``mean + spread (z + g (z**2 - 1) / 6)``
+    with the beta's skewness ``g = 2 (1 - 2 mean) spread / (mean (1 - mean) + spread**2)``; every
+    step avoids squaring or dividing by a vanishing spread, so any valid input gives a finite
+    table in 0-1.
     """
-    if spread <= 0:
+    if spread <= 0 or not 0 < mean < 1:
         return np.full(_Z_GRID.size, mean)
-    k = mean * (1 - mean) / spread**2 - 1
+    # k = mean (1 - mean) / spread**2 - 1, computed without squaring a tiny spread
+    ratio = (spread / math.sqrt(mean * (1 - mean))) ** 2
+    with np.errstate(over="ignore"):
+        k = 1.0 / ratio - 1.0 if ratio > 0 else math.inf
     a, b = mean * k, (1 - mean) * k
+    if not (a > 0 and b > 0):
+        # a shape parameter below the smallest float: the limit is mass 1 - mean at 0 and
+        # mean at 1 (for these inputs the mean is itself of that size)
+        return np.where(_U_GRID > 1 - mean, 1.0, 0.0)
+    if min(a, b) >= NORMAL_SHAPE_MIN:
+        # nearly normal: the quantile with the Cornish-Fisher skewness term (error of order
+        # skewness**2, below 4e-6 of the spread here); no continued fraction with huge shapes
+        skew = 2 * (1 - 2 * mean) * spread / (mean * (1 - mean) + spread**2)
+        z = _Z_GRID
+        return np.asarray(np.clip(mean + spread * (z + skew * (z * z - 1) / 6), 0.0, 1.0))
     lo, hi = max(0.0, mean - 14 * spread), min(1.0, mean + 14 * spread)
     theta = np.linspace(0.0, math.pi, _X_POINTS)
     x = lo + (hi - lo) * (1 - np.cos(theta)) / 2
@@ -334,19 +356,45 @@ approximation (its largest error in the distribution function is about ``0.0134 
 most 7e-4; computed against the exact binomial for rates from 0.005 to 0.5)."""
 
 
-def cohort_counts(rng: np.random.Generator, n: int, rates: F64) -> F64:
-    """Achieved counts out of ``n`` for an array of true ``rates``: ``Binomial(n, rate)``.
+def cohort_counts(
+    rng: np.random.Generator,
+    n: int,
+    rates: F64,
+    parent: NDArray[np.intp] | None = None,
+) -> F64:
+    """Achieved counts for an array of true ``rates`` (``(paths, O)``): ``Binomial(n, rate)``,
+    or for a nested outcome (``parent[o] >= 0``) ``Binomial(parent's count, rate)``, so a
+    nested count never exceeds its parent's on any path (parents are drawn first).
 
-    Where ``v = n p (1 - p) >= NORMAL_COUNT_MIN_VARIANCE`` the count is
-    ``clip(floor(n p + sqrt(v) (z + g (z**2 - 1) / 6) + 1/2), 0, n)`` with ``z`` standard normal
+    Where ``v = m p (1 - p) >= NORMAL_COUNT_MIN_VARIANCE`` (``m`` trials) the count is
+    ``clip(floor(m p + sqrt(v) (z + g (z**2 - 1) / 6) + 1/2), 0, m)`` with ``z`` standard normal
     and skewness ``g = (1 - 2 p) / sqrt(v)``: the normal approximation with the Cornish-Fisher
     skewness term and the continuity correction (rounding). It is several times cheaper than an
     exact binomial draw; its distribution function differs from the binomial's by at most about
-    ``0.0134 / v`` (3e-4 at ``n = 120, p = 0.3``). Elsewhere the draw is exact
-    (``rng.binomial``). Random numbers: one normal per rate, then the exact draws in order.
+    ``0.0134 / v`` (3e-4 at ``m = 120, p = 0.3``). Elsewhere the draw is exact
+    (``rng.binomial``). Random numbers: one normal per rate, then the exact draws in order, level
+    by level of the nesting (without nesting, one level: all outcomes).
     """
-    variance = n * rates * (1.0 - rates)
     z = rng.standard_normal(rates.shape)
+    if parent is None or not np.any(parent >= 0):
+        return _counts(rng, float(n), rates, z)
+    depth = np.zeros(parent.size, dtype=np.intp)
+    for o in range(parent.size):
+        p = parent[o]
+        while p >= 0:
+            depth[o] += 1
+            p = parent[p]
+    counts = np.empty_like(rates)
+    for level in range(int(depth.max()) + 1):
+        cols = np.flatnonzero(depth == level)
+        trials = float(n) if level == 0 else counts[:, parent[cols]]
+        counts[:, cols] = _counts(rng, trials, rates[:, cols], z[:, cols])
+    return counts
+
+
+def _counts(rng: np.random.Generator, trials: float | F64, rates: F64, z: F64) -> F64:
+    """:func:`cohort_counts` for one level: ``trials`` is the cohort or the parents' counts."""
+    variance = trials * rates * (1.0 - rates)
     sd = np.sqrt(variance)
     # where the variance is 0 the skewness is infinite and the value nan: drawn exactly below
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -356,146 +404,29 @@ def cohort_counts(rng: np.random.Generator, n: int, rates: F64) -> F64:
         shift *= skew / 6.0
         shift += z
         shift *= sd
-    shift += n * rates + 0.5
+    shift += trials * rates + 0.5
     counts = np.floor(shift, out=shift)
-    np.clip(counts, 0, n, out=counts)
+    np.clip(counts, 0, trials, out=counts)
     exact = ~(variance >= NORMAL_COUNT_MIN_VARIANCE)
     if exact.any():
-        counts[exact] = rng.binomial(n, rates[exact])
+        m = (
+            np.broadcast_to(trials, rates.shape)[exact]
+            if isinstance(trials, np.ndarray)
+            else trials
+        )
+        counts[exact] = rng.binomial(np.asarray(m, dtype=np.int64), rates[exact])
     return counts
 
 
-# --- Vectorised IRR ---------------------------------------------------------------------------
-
-
-def _npv_x(flows: F64, x: F64) -> tuple[F64, F64]:
-    """NPV polynomial ``sum_t f_t x**(t-1)`` and its derivative, by Horner's rule per path
-    (``flows`` years first: ``(T, paths)``)."""
-    last = flows.shape[0] - 1
-    value = flows[last] + np.zeros_like(x)
-    deriv = np.zeros_like(x)
-    for t in range(last - 1, -1, -1):
-        deriv *= x
-        deriv += value
-        value *= x
-        value += flows[t]
-    return value, deriv
-
-
-def _refine(flows: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
-    """Root of the NPV polynomial in ``[lo, hi]`` (values ``f_lo`` and ``f_hi`` of opposite sign),
-    per path (``flows`` years first, ``(T, paths)``): start at the secant point of the bracket,
-    then Newton steps kept inside the shrinking bracket (a bisection step when Newton would
-    leave it). A path is done once its
-    Newton step (or its bracket) is below ``1e-11`` relative; done paths are dropped from the
-    arrays once they are the majority."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
-    x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
-    out = x.copy()
-    lo, hi = lo.copy(), hi.copy()  # narrowed in place below
-    idx = np.arange(x.size)
-    done = np.zeros(x.size, dtype=bool)
-    # Only the sign of the value at ``lo`` is used, and it never changes (``lo`` moves only to
-    # points of the same sign).
-    lo_positive = f_lo > 0
-    for _ in range(200):
-        value, deriv = _npv_x(flows, x)
-        same = (value > 0) == lo_positive
-        np.copyto(lo, x, where=same)
-        np.copyto(hi, x, where=~same)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            newton = x - value / deriv
-        inside = (newton > lo) & (newton < hi)
-        converged = done | (value == 0) | (np.abs(newton - x) <= 1e-11 * x)
-        x = np.where(converged, x, np.where(inside, newton, (lo + hi) / 2))
-        done = converged | (hi - lo <= 1e-11 * x)
-        n_done = int(np.count_nonzero(done))
-        if n_done == done.size:
-            break
-        if 2 * n_done > done.size:
-            out[idx] = x
-            keep = ~done
-            idx, flows, x, lo, hi, lo_positive, done = (
-                idx[keep],
-                flows[:, keep],
-                x[keep],
-                lo[keep],
-                hi[keep],
-                lo_positive[keep],
-                done[keep],
-            )
-    out[idx] = x
-    return out
-
-
-_GEMM_COLUMNS = 256
-"""Paths per matrix product in :func:`_grid_values`: small products stay on one thread in
-OpenBLAS; its threaded products of this size are many times slower on a busy machine."""
-
-
-def _grid_values(years_first: F64, powers: F64) -> F64:
-    """``(G, paths)`` NPV of every path at every grid point: ``powers.T @ flows`` with
-    ``powers[t, g] = x_g ** t``, in blocks of :data:`_GEMM_COLUMNS` paths."""
-    out = np.empty((powers.shape[1], years_first.shape[1]))
-    grid_first = powers.T
-    for i in range(0, years_first.shape[1], _GEMM_COLUMNS):
-        out[:, i : i + _GEMM_COLUMNS] = grid_first @ years_first[:, i : i + _GEMM_COLUMNS]
-    return out
-
-
-def _last_true(mask: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """Per column of a ``(K, paths)`` mask, the largest row index that is true; -1 where none."""
-    # small integer weights (the grid has fewer than 255 points) keep the reduction cheap
-    weights = np.arange(1, mask.shape[0] + 1, dtype=np.uint8)[:, None]
-    return np.asarray((mask * weights).max(axis=0, initial=0).astype(np.intp) - 1)
+# --- Investor IRR per path ------------------------------------------------------------------
 
 
 def irr_paths(flows: ArrayLike) -> F64:
-    """Investor IRR of every path (rows of ``flows``, contract years on the last axis); ``nan``
-    where no rate between about -99 % and +9 999 % exists. Callers turn ``nan`` into ``None``.
-
-    With ``x = 1 / (1 + r)`` the NPV is a polynomial in ``x``. Its sign is evaluated on a grid of
-    ``x``; a sign change brackets a root, refined by safeguarded Newton steps. Of the roots nearest
-    to ``r = 0`` from above and from below, the one closest to zero is kept (the one above zero
-    on a tie), as in :func:`portal_tools.cashflow.irr`.
-    """
-    f = np.atleast_2d(np.asarray(flows, dtype=float))
-    years_first = f.T
-    n_paths, n_years = f.shape
-    powers = _IRR_X_GRID[None, :] ** np.arange(n_years, dtype=float)[:, None]
-    values = _grid_values(years_first, powers)
-    positive = values > 0  # a zero value counts as negative
-    out = np.full(n_paths, np.nan)
-    one = int(np.flatnonzero(_IRR_X_GRID == 1.0)[0])
-    exact = values[one] == 0
-    out[exact & np.any(f != 0, axis=1)] = 0.0
-    # A bracket is a pair of grid points (j, j + 1) with a sign change. x below 1 means r above
-    # 0: the bracket closest to x = 1 from below ends at the last point k < one whose sign
-    # differs from the sign at x = 1 (j = k); from above it is the first such point k > one
-    # (j = k - 1), found as the last differing point of the reversed grid.
-    differs = positive != positive[one]
-    j_below = _last_true(differs[:one])
-    j_above = _IRR_X_GRID.size - 2 - _last_true(differs[:one:-1])
-    below = np.flatnonzero((j_below >= 0) & ~exact)
-    above = np.flatnonzero((j_above < _IRR_X_GRID.size - 1) & ~exact)
-    rows = np.concatenate([below, above])
-    if rows.size:
-        jr = np.concatenate([j_below[below], j_above[above]])
-        x = _refine(
-            years_first[:, rows],
-            _IRR_X_GRID[jr],
-            _IRR_X_GRID[jr + 1],
-            values[jr, rows],
-            values[jr + 1, rows],
-        )
-        rates = 1.0 / x - 1.0
-        out[below] = rates[: below.size]
-        current = out[above]
-        from_above = rates[below.size :]
-        better = np.isnan(current) | (np.abs(from_above) < np.abs(current))
-        out[above] = np.where(better, from_above, current)
-    return out
+    """Investor IRR of every path (rows of ``flows``, contract years on the last axis) by the
+    portal's rule, :func:`portal_tools.cashflow.irr_rows` (the same function the scalar
+    :func:`portal_tools.cashflow.irr` calls with one row); ``nan`` where it is not defined.
+    Callers turn ``nan`` into ``None``."""
+    return cashflow.irr_rows(flows).rate
 
 
 # --- Simulation -------------------------------------------------------------------------------
@@ -514,7 +445,14 @@ class PathResults:
     cumulative: F64
     """(P, T) investor's cumulative nominal position at the end of each year."""
     irr: F64
-    """(P,) investor IRR, ``nan`` where none exists (never exported as such)."""
+    """(P,) investor IRR by the portal's rule, ``nan`` where it is not defined (never exported
+    as such)."""
+    irr_code: NDArray[np.int8]
+    """(P,) the rule's status (:data:`portal_tools.cashflow.IRR_REASONS`; 0: defined)."""
+    npv_at_hurdle: F64
+    """(P,) NPV of the investor's flows at the hurdle rate (the contract's discount rate)."""
+    mirr: F64
+    """(P,) modified IRR at the hurdle rate, ``nan`` without outlays."""
     payments_pv: F64
     """(P,) present value of the payments (commissioner's discounting)."""
     value_pv: F64
@@ -536,7 +474,10 @@ def simulate(
     """
     s = np.asarray(spreads, dtype=float)
     tables = np.stack(
-        [beta_quantile_table(float(p), float(sd)) for p, sd in zip(contract.rate, s, strict=True)]
+        [
+            beta_quantile_table(float(p), float(sd))
+            for p, sd in zip(contract.conditional_rate, s, strict=True)
+        ]
     )
     spread_any = s > 0
     rng = np.random.default_rng(seed)
@@ -549,12 +490,18 @@ def simulate(
     cumulative = np.empty((paths, n_years))
     payments_pv = np.empty(paths)
     irr = np.empty(paths)
+    irr_code = np.empty(paths, dtype=np.int8)
+    npv_hurdle = np.empty(paths)
+    mirr = np.empty(paths)
     for start in range(0, paths, CHUNK):
         n = min(CHUNK, paths - start)
+        # true rates: shares of the cohort, or of the parent's achievers for nested outcomes
         rates = draw_rates(tables, rng, n, correlation, spread_any)
         if cohort_noise:
             cohort = int(contract.cohort)
-            rates = cohort_counts(rng, cohort, rates) / contract.cohort
+            rates = cohort_counts(rng, cohort, rates, contract.parent) / contract.cohort
+        else:
+            rates = payment.absolute_rates(contract, rates)
         # yearly totals years first, (T, n): every per-year operation is a contiguous row
         yearly, triggered_totals = payment.settle_years_first(contract, rates)
         sl = slice(start, start + n)
@@ -564,7 +511,10 @@ def simulate(
         uncapped[sl] = triggered_totals.sum(axis=1)
         flows = yearly - contract.costs[:, None]
         cumulative[sl] = payment.cumsum_years_first(flows).T
-        irr[sl] = irr_paths(flows.T)
+        rule = cashflow.irr_years_first(flows)
+        irr[sl], irr_code[sl] = rule.rate, rule.code
+        npv_hurdle[sl] = factors @ flows
+        mirr[sl] = cashflow.mirr_rows(flows.T, factors)
         payments_pv[sl] = np.einsum("t,tp->p", factors, yearly)
         if progress is not None:
             progress(min(1.0, (start + n) / paths))
@@ -574,6 +524,9 @@ def simulate(
         uncapped,
         cumulative,
         irr,
+        irr_code,
+        npv_hurdle,
+        mirr,
         payments_pv,
         np.einsum("po,o->p", out_rates, value_per_rate),
     )
@@ -585,6 +538,20 @@ def simulate(
 def _percentiles(values: F64) -> dict[str, float]:
     q = np.percentile(values, PERCENTILES, method="inverted_cdf")
     return {str(p): float(v) for p, v in zip(PERCENTILES, q, strict=True)}
+
+
+def _optional_percentiles(values: F64 | None) -> dict[str, float | None] | None:
+    """Percentiles of a measure that may not exist: ``None`` when it exists on no path (or
+    ``values`` is ``None``); a percentile that is not finite shows as ``None``."""
+    if values is None or not np.isfinite(values).any():
+        return None
+    q = np.percentile(
+        np.where(np.isnan(values), -np.inf, values), PERCENTILES, method="inverted_cdf"
+    )
+    return {
+        str(p): (float(v) if math.isfinite(v) else None)
+        for p, v in zip(PERCENTILES, q, strict=True)
+    }
 
 
 def _irr_percentiles(irr: F64, net: F64) -> dict[str, float | None]:
@@ -630,8 +597,22 @@ METRICS = {
         "Total payments at the expected rates", "money", "the payment calculator's result"
     ),
     "total_outcome_payments_percentiles": Metric("Total outcome payments, percentiles", "money"),
-    "investor_irr_percentiles": Metric("Investor IRR, percentiles", "rate"),
+    "investor_irr_percentiles": Metric(
+        "Investor IRR, percentiles",
+        "rate",
+        "by the portal's IRR rule on every path; a path without an IRR ranks below every rate "
+        "when the investor loses money and above every rate otherwise",
+    ),
     "deterministic_investor_irr": Metric("Investor IRR at the expected rates", "rate"),
+    "deterministic_investor_irr_status": Metric(
+        "Investor IRR status at the expected rates", "text"
+    ),
+    "investor_mirr_percentiles": Metric(
+        "Investor modified IRR, percentiles", "rate", "at the discount rate used"
+    ),
+    "investor_npv_at_hurdle_percentiles": Metric(
+        "Investor NPV at the hurdle rate, percentiles", "money", "at the discount rate used"
+    ),
     "investor_moic_percentiles": Metric("Money multiple, percentiles", "ratio"),
     "prob_investor_loss": Metric(
         "Probability the investor loses money", "share", "total payments below total costs"
@@ -640,6 +621,11 @@ METRICS = {
         "Expected loss, if a loss", "money", "mean of costs minus payments over losing paths"
     ),
     "share_paths_without_irr": Metric("Paths without an IRR", "share"),
+    "paths_without_irr_by_reason": Metric(
+        "Paths without an IRR, by reason",
+        "share",
+        "no_sign_change, financing, several_rates, no_rate (see the IRR rule)",
+    ),
     "prob_caps_bind": Metric("Probability that a cap removes money", "share"),
     "prob_commissioner_overpays": Metric(
         "Probability the commissioner pays more than the value",
@@ -675,8 +661,13 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
     costs = float(contract.costs.sum())
     net = sim.cumulative[:, -1]
     losing = net < 0
-    moic = sim.total_payments / costs if costs > 0 else None
+    moic = _money_multiples(sim.total_payments, costs)
     valued = bool(contract.valued.any())
+    reasons = {
+        reason: float(np.mean(sim.irr_code == code))
+        for code, reason in enumerate(cashflow.IRR_REASONS)
+        if code != cashflow.IRR_DEFINED
+    }
     summary = {
         "paths": inputs.paths,
         "seed": inputs.seed,
@@ -685,10 +676,14 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
         "total_outcome_payments_percentiles": _percentiles(sim.total_payments),
         "investor_irr_percentiles": _irr_percentiles(sim.irr, net),
         "deterministic_investor_irr": deterministic.summary["investor_irr"],
-        "investor_moic_percentiles": _percentiles(moic) if moic is not None else None,
+        "deterministic_investor_irr_status": deterministic.summary["investor_irr_status"],
+        "investor_mirr_percentiles": _optional_percentiles(sim.mirr),
+        "investor_npv_at_hurdle_percentiles": _percentiles(sim.npv_at_hurdle),
+        "investor_moic_percentiles": _optional_percentiles(moic),
         "prob_investor_loss": float(losing.mean()),
         "expected_loss_given_loss": float(-net[losing].mean()) if losing.any() else None,
         "share_paths_without_irr": float(np.isnan(sim.irr).mean()),
+        "paths_without_irr_by_reason": reasons,
         "prob_caps_bind": float((sim.uncapped_payments - sim.total_payments > 1e-6).mean()),
         "prob_commissioner_overpays": (
             float((sim.payments_pv > sim.value_pv).mean()) if valued else None
@@ -699,6 +694,16 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
     return Result(
         "risk", summary, tables, METRICS, _notes(summary, inputs), inputs.payment.currency
     )
+
+
+def _money_multiples(total_payments: F64, costs: float) -> F64 | None:
+    """Payments over delivery costs per path; ``None`` without costs or where the ratio is too
+    large to represent (costs that vanish against the payments)."""
+    if costs <= 0:
+        return None
+    with np.errstate(over="ignore"):
+        moic = total_payments / costs
+    return moic if bool(np.isfinite(moic).all()) else None
 
 
 def _tables(
@@ -721,6 +726,7 @@ def _tables(
                 list(_percentiles(moic).values()) if moic is not None else [None] * 5,
                 dtype=object,
             ),
+            "investor_npv_at_hurdle": list(_percentiles(sim.npv_at_hurdle).values()),
         }
     )
     fan_q = np.percentile(sim.cumulative, PERCENTILES, axis=0, method="inverted_cdf")
@@ -736,7 +742,11 @@ def _tables(
     outcomes = pd.DataFrame(
         {
             "outcome": list(contract.names),
+            "builds_on": pd.Series(
+                [payment.parent_name(o) for o in inputs.payment.outcomes], dtype=object
+            ),
             "expected_rate": contract.rate,
+            "conditional_rate": contract.conditional_rate,
             "spread": spreads,
             "mean_achieved_rate": sim.rates.mean(axis=0),
             "achieved_rate_p5": rate_q[0],
@@ -769,11 +779,25 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
     low, mid = irr["5"], irr["50"]
     notes.append(
         "One world in twenty ends with an investor IRR of "
-        + ("no rate at all (a deep loss)" if low is None else f"{low * 100:.1f} % or less")
+        + (
+            "none at all (a loss no rate describes)"
+            if low is None
+            else f"{low * 100:.1f} % or less"
+        )
         + "; the middle world gives "
-        + ("no rate" if mid is None else f"{mid * 100:.1f} %")
+        + ("no IRR" if mid is None else f"{mid * 100:.1f} %")
         + "."
     )
+    without = float(summary["share_paths_without_irr"])  # type: ignore[arg-type]
+    if without > 0:
+        by_reason = summary["paths_without_irr_by_reason"]
+        assert isinstance(by_reason, dict)
+        main = max(by_reason, key=lambda k: by_reason[k])
+        notes.append(
+            f"{without * 100:.1f} % of the worlds have no IRR (most often: "
+            f"{cashflow.IRR_REASON_TEXT[main]}); their modified IRR and NPV at the discount rate "
+            "are in the percentiles."
+        )
     over = summary["prob_commissioner_overpays"]
     if over is not None:
         notes.append(
