@@ -25,8 +25,9 @@ def test_form_edits_the_rate_card_and_shows_problems_inline() -> None:
     assert app.stale and before in app.output.value and "Out of date" in app.output.value
     card._rows[1]["rate"].widget.value = "0,25"
     assert app.problems.value == ""
-    # 72 x 15 000 + 30 x 80 000 = 3 480 000
-    assert app.result.summary["total_outcome_payments"] == 3_480_000
+    # row 2 builds on row 1, so 0.25 is a share of the 72 starters: 18 last;
+    # 72 x 15 000 + 18 x 80 000 = 1 080 000 + 1 440 000 = 2 520 000
+    assert app.result.summary["total_outcome_payments"] == 2_520_000
     # Adding a row adds an outcome (default name "Outcome", rate 0.5, price 10 000, year 1).
     card._add.click()
     assert app.result.summary["outcome_payments_by_outcome"]["Outcome"] == 120 * 0.5 * 10_000

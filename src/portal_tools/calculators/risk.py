@@ -293,7 +293,7 @@ def beta_quantile_table(mean: float, spread: float) -> F64:
     if not (a > 0 and b > 0):
         # a shape parameter below the smallest float: the limit is mass 1 - mean at 0 and
         # mean at 1 (for these inputs the mean is itself of that size)
-        return np.where(_U_GRID > 1 - mean, 1.0, 0.0)
+        return np.where(1 - mean < _U_GRID, 1.0, 0.0)
     if min(a, b) >= NORMAL_SHAPE_MIN:
         # nearly normal: the quantile with the Cornish-Fisher skewness term (error of order
         # skewness**2, below 4e-6 of the spread here); no continued fraction with huge shapes
