@@ -404,7 +404,8 @@ def _several_change_crossings(c: F64) -> list[tuple[F64, NDArray[np.bool_]]]:
         points[count == 0] = 1.0  # no candidate: nothing to bracket
         used = index <= count[:, None]
         coeffs = c[rows].T
-        values = np.stack([_value_at(coeffs, points[:, i]) for i in range(d + 1)], axis=1)
+        # every probe point of every row in one evaluation (row-major: row, then point)
+        values = _value_at(np.repeat(coeffs, d + 1, axis=1), points.ravel()).reshape(points.shape)
         positive = values > 0
         change = (positive[:, 1:] != positive[:, :-1]) & used[:, 1:]
         r_idx, k_idx = np.nonzero(change)

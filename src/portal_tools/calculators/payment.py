@@ -663,7 +663,8 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
     1. A path is cut only when its return is above the cap: ``S > 0`` and ``NPV_c > 0`` and not
        an IRR (by :func:`portal_tools.cashflow.irr_rows`) at or below ``c``. A path whose flows
        go out first and come back later (one sign change) is above the cap exactly when
-       ``NPV_c > 0``; the IRR rule is needed only for other shapes.
+       ``NPV_c > 0``, and so is any path whose outlays (undiscounted) plus receipts discounted
+       at ``c`` are positive (no root in ``[0, c]``); the IRR rule is needed only for the rest.
     2. The removable amount in year ``t`` is the year's surplus ``max(f(t), 0)``: a year's
        payments are never cut below that year's delivery cost.
     3. Removable amounts are cut latest year first until ``NPV_c = 0`` (their present values at
@@ -687,7 +688,12 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
         return yearly
     f = flows[:, over]
     changes, first = cashflow.sign_changes_years_first(f)
-    other = np.flatnonzero((changes != 1) | (first > 0))
+    # Each term f(t) d(t) is monotone in the rate, so on [0, c] the NPV is at least the sum of
+    # the outlays undiscounted plus the receipts discounted at c. Where that bound is positive
+    # the NPV has no root in [0, c]: with S > 0 any IRR lies above c, and the exact rule is not
+    # needed to decide (it is for the rest).
+    bound = np.where(f < 0, f, f * d).sum(axis=0)
+    other = np.flatnonzero(((changes != 1) | (first > 0)) & (bound <= 0))
     if other.size:
         rule = cashflow.irr_years_first(np.ascontiguousarray(f[:, other]))
         within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= cap)
@@ -826,11 +832,13 @@ def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.Data
     )
 
 
-def investor_summary(flows: ArrayLike, discount_rate: float | None) -> dict[str, object]:
+def investor_summary(
+    flows: ArrayLike, discount_rate: float | None, rule: cashflow.IrrResult | None = None
+) -> dict[str, object]:
     """The investor's IRR by the portal's rule (:func:`portal_tools.cashflow.irr_result`), why it
     is not defined where it is not (``investor_irr_status``), and the NPV and modified IRR at the
     hurdle rate, which is the contract's discount rate (the public rate unless one is given)."""
-    rule = cashflow.irr_result(flows)
+    rule = cashflow.irr_result(flows) if rule is None else rule
     return {
         "investor_irr": rule.rate,
         "investor_irr_status": rule.reason,
@@ -985,7 +993,8 @@ def compute(inputs: PaymentInputs) -> Result:
         "removed_by_overall_cap": float(s.removed_by_overall_cap),
         "removed_by_return_cap": float(s.removed_by_return_cap),
     }
-    investor = investor_summary(flows, contract.discount_rate)
+    rule = cashflow.irr_result(flows)
+    investor = investor_summary(flows, contract.discount_rate, rule)
     summary = {
         "total_outcome_payments": total,
         "total_outcome_payments_pv": payments_pv,
@@ -1009,7 +1018,7 @@ def compute(inputs: PaymentInputs) -> Result:
         "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
         "discount_rate": _rate_label(contract.discount_rate),
     }
-    notes = _notes(inputs, contract, s, summary, flows)
+    notes = _notes(inputs, contract, s, summary, flows, rule)
     tables = _tables(inputs, contract, s, yearly, factors)
     return Result("payment", summary, tables, METRICS, notes, inputs.currency)
 
@@ -1020,6 +1029,7 @@ def _notes(
     s: Settlement,
     summary: dict[str, object],
     flows: F64,
+    rule: cashflow.IrrResult,
 ) -> list[str]:
     notes: list[str] = []
     missed = [n for n, t in zip(contract.names, s.triggered, strict=True) if not t]
@@ -1032,7 +1042,7 @@ def _notes(
         )
     else:
         notes += cashflow.irr_notes(
-            cashflow.irr_result(flows),
+            rule,
             "The investor's cash flow",
             format_value(summary["investor_npv_at_hurdle"], "money", inputs.currency),
             format_value(summary["investor_mirr"], "rate"),
