@@ -946,8 +946,6 @@ def _tables(
             "outcome": list(contract.names),
             "price": contract.price,
             "rate": contract.rate,
-            "builds_on": pd.Series([parent_name(o) for o in inputs.outcomes], dtype=object),
-            "conditional_rate": contract.conditional_rate,
             "achievements": s.achievements,
             "triggered": s.triggered,
             "uncapped": s.uncapped.sum(axis=-1),
