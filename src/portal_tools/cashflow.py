@@ -49,6 +49,10 @@ PUBLIC_RATE_MAX_YEAR = 70
 """Longest verified horizon, in years from the base year."""
 
 
+_SCALAR_COLUMNS = 4
+"""Up to this many columns, :func:`_horner` loops in plain floats (faster than numpy calls)."""
+
+
 def _as_flows(flows: ArrayLike, name: str = "flows") -> NDArray[np.float64]:
     arr = np.asarray(flows, dtype=float)
     if arr.ndim != 1 or arr.size == 0:
@@ -187,17 +191,18 @@ def _clean_years_first(flows: F64) -> F64:
 def _sign_changes(c: F64) -> tuple[NDArray[np.intp], NDArray[np.int8]]:
     """Per column of the years-first ``c``: the number of sign changes of the nonzero flows (by
     Descartes' rule of signs it bounds the number of positive roots of the NPV polynomial, and
-    one change means exactly one root) and the sign of the first nonzero flow (0 if none)."""
+    one change means exactly one root) and the sign of the first nonzero flow (0 if none).
+
+    Each zero takes the sign of the last nonzero flow before it (leading zeros stay 0), so a
+    change is a step between two consecutive nonzero signs that differ."""
     sign = np.sign(c).astype(np.int8)
-    changes = np.zeros(c.shape[1], dtype=np.intp)
-    last = sign[0].copy()
-    for row in sign[1:]:
-        changes += (row != 0) & (last != 0) & (row != last)
-        np.copyto(last, row, where=row != 0)
-    first = sign[0].copy()
-    for row in sign[1:]:
-        np.copyto(first, row, where=first == 0)
-    return changes, first
+    years = np.arange(sign.shape[0])[:, None]
+    last_nonzero = np.maximum.accumulate(np.where(sign != 0, years, 0), axis=0)
+    filled = np.take_along_axis(sign, last_nonzero, axis=0)
+    changes = np.count_nonzero((filled[1:] != filled[:-1]) & (filled[:-1] != 0), axis=0)
+    first_at = np.argmax(sign != 0, axis=0)
+    first = np.take_along_axis(sign, first_at[None, :], axis=0)[0]
+    return changes.astype(np.intp), first
 
 
 def sign_changes_years_first(flows: F64) -> tuple[NDArray[np.intp], NDArray[np.int8]]:
@@ -209,8 +214,23 @@ def sign_changes_years_first(flows: F64) -> tuple[NDArray[np.intp], NDArray[np.i
 
 def _horner(coeffs: F64, x: F64) -> tuple[F64, F64]:
     """``p(x) = sum_t c_t x**t`` and ``p'(x)`` per column (``coeffs`` years first, ``(T, n)``;
-    ``x`` of shape ``(n,)``), by Horner's rule from the last year."""
+    ``x`` of shape ``(n,)``), by Horner's rule from the last year. Few columns (one stream, a
+    page's calculation) are evaluated column by column in plain floats, which is the same
+    arithmetic in the same order as the vectorised loop, so a column's result does not depend on
+    how many columns are evaluated with it."""
     last = coeffs.shape[0] - 1
+    if x.size <= _SCALAR_COLUMNS:
+        values = np.empty(x.size)
+        derivs = np.empty(x.size)
+        for j in range(x.size):
+            column = coeffs[:, j].tolist()
+            xj = float(x[j])
+            v, dv = column[last], 0.0
+            for t in range(last - 1, -1, -1):
+                dv = dv * xj + v
+                v = v * xj + column[t]
+            values[j], derivs[j] = v, dv
+        return values, derivs
     value = coeffs[last] + np.zeros_like(x)
     deriv = np.zeros_like(x)
     for t in range(last - 1, -1, -1):

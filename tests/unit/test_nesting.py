@@ -120,12 +120,16 @@ def _risk(seed: int, correlation: float, noise: bool, spreads: tuple[float, floa
     return risk.simulate(contract, np.array(spreads), correlation, noise, 400, seed), contract
 
 
+SPREAD = st.just(0.0)
+"""No uncertainty; otherwise a spread is at least ``risk.MIN_SPREAD`` (smaller ones are refused)."""
+
+
 @settings(deadline=None, max_examples=40)
 @given(
     st.integers(0, 2**31),
     st.floats(0, 1),
     st.booleans(),
-    st.tuples(st.floats(0, 0.45), st.floats(0, 0.35)),
+    st.tuples(SPREAD | st.floats(risk.MIN_SPREAD, 0.45), SPREAD | st.floats(risk.MIN_SPREAD, 0.35)),
 )
 def test_a_nested_outcome_never_exceeds_its_parent_on_any_path(
     seed: int, correlation: float, noise: bool, spreads: tuple[float, float]
