@@ -99,10 +99,14 @@ def test_defaults_round_trip_with_formula_names(name: str) -> None:
     data = calc.parse(None).model_dump()
     for key, rows in data.items():  # every row name of the defaults becomes formula-like
         if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+            renamed: dict[str, str] = {}
             for i, row in enumerate(rows):
                 for field in ("name", "label"):
                     if field in row:
-                        row[field] = f"=CMD({i})"
+                        renamed[row[field]] = row[field] = f"=CMD({i})"
+            for row in rows:  # a nested outcome names its parent by the new name too
+                if row.get("requires") is not None:
+                    row["requires"] = renamed[row["requires"]]
             data[key] = rows
     if name == "creaming":
         data.pop("segment_prices", None)
