@@ -51,6 +51,15 @@ def test_conventional_stream_is_cut_to_the_cap_in_the_last_year() -> None:
     assert r.summary["investor_irr"] == pytest.approx(0.10, abs=1e-9)
 
 
+def test_a_small_remainder_of_a_large_payment_keeps_its_digits() -> None:
+    # -1, +1 232 133 645 at a cap of 5 %: the year-2 payment is cut to 1 x 1.05 = 1.05. Computed
+    # as 1 232 133 645 - 1 232 133 643.95 it would carry an error of about one unit in the last
+    # place of 1.2e9 (2.4e-7), an IRR of 5.00002 %; rebuilt from what is kept it is 1.05.
+    r = run([1, 0], [single("a", 1_232_133_645, 2)], 0.05)
+    assert r.tables["yearly"]["outcome_payments"].tolist() == pytest.approx([0, 1.05], abs=1e-12)
+    assert r.summary["investor_irr"] == pytest.approx(0.05, abs=1e-12)
+
+
 def test_conventional_stream_cut_spans_years_latest_first() -> None:
     # -100, +80, +40 at a cap of 0 %: the surplus 20 comes off year 3 (40 -> 20), year 2 kept.
     r = run([100, 0, 0], [single("a", 80, 2), single("b", 40, 3)], 0.0)

@@ -670,8 +670,8 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
     3. Removable amounts are cut latest year first until ``NPV_c = 0`` (their present values at
        ``c`` are cut by ``NPV_c``), but never by more than ``S`` in nominal terms: capping never
        turns a gain into a loss. Where ``S`` binds first, the cut is ``S``, latest first.
-       A year cut to within ``1e-12`` of the path's payments of its cost is set to the cost
-       (rounding noise).
+       The payments kept are rebuilt from the kept flows (:func:`_solve_cut_year`), so a small
+       remainder of a large payment keeps its digits.
 
     On an investment in the usual shape (outlays first, then receipts) this removes exactly the
     payments that lift the IRR above ``c``, latest first, and the IRR after the cap is ``c``.
@@ -714,14 +714,36 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
             part.copy(), part.sum(axis=0) - gain[too_much]
         )
     paid = yearly[:, over]
-    kept = paid - np.minimum(removed, paid)
-    # a year cut down to its delivery cost keeps rounding noise of the size of the payments
-    # removed (about 1e-16 of them); snapped to the cost, so it cannot pose as a cash flow
-    noise = 1e-12 * paid.sum(axis=0)
-    costs = np.broadcast_to(contract.costs[:, None], kept.shape)
-    snap = (removed > 0) & (np.abs(kept - costs) <= noise)
-    yearly[:, over] = np.where(snap, costs, kept)
+    yearly[:, over] = _solve_cut_year(paid, contract.costs, f, removed, d[:, 0], too_much)
     return yearly
+
+
+def _solve_cut_year(
+    paid: F64, cost: F64, flows: F64, removed: F64, d: F64, nominal: NDArray[np.intp]
+) -> F64:
+    """The payments after the cut, rebuilt from what is kept rather than by subtracting what
+    is removed (``paid - removed`` loses the digits of a small remainder when the payments
+    removed are large).
+
+    The cut is latest first, so on each path (column) of the investor's flows ``f = P - C``
+    the years before the first year ``k`` with a removal keep their payments, later years keep
+    ``min(P(t), C(t))`` (flow ``min(f(t), 0)``), and year ``k`` keeps the flow ``g(k)`` that makes
+    the binding condition hold exactly, ``sum_t w(t) g(t) = 0`` with ``w = d`` (the NPV at the
+    cap) or ``w = 1`` on the ``nominal`` paths (where the surplus binds):
+    ``g(k) = -sum_{t != k} w(t) g(t) / w(k)``, kept within ``[min(f(k), 0), f(k)]``.
+    """
+    steps = np.arange(flows.shape[0])[:, None]
+    cols = np.arange(flows.shape[1])
+    k = np.argmax(removed > 0, axis=0)
+    costs = np.broadcast_to(cost[:, None], paid.shape)
+    kept = np.where(steps < k, flows, np.minimum(flows, 0.0))
+    w = np.broadcast_to(d[:, None], flows.shape).copy()
+    w[:, nominal] = 1.0
+    others = np.where(steps == k, 0.0, w * kept).sum(axis=0)
+    g = np.clip(-others / w[k, cols], np.minimum(flows[k, cols], 0.0), flows[k, cols])
+    out = np.where(steps < k, paid, np.minimum(paid, costs))
+    out[k, cols] = np.where(g >= flows[k, cols], paid[k, cols], g + costs[k, cols])
+    return np.asarray(out)
 
 
 def settle_years_first(contract: ContractArrays, rates: F64) -> tuple[F64, F64]:
