@@ -38,6 +38,7 @@ by the programme model), :func:`burden_years`, :func:`budget_summary`, :func:`co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import numpy as np
@@ -55,6 +56,7 @@ from portal_tools.results import Metric, Result, format_value
 __all__ = [
     "BUDGET_COLUMNS",
     "CALCULATOR",
+    "OUTSIDE_SERVICE",
     "BudgetInputs",
     "budget_summary",
     "budget_table",
@@ -172,14 +174,19 @@ def budget_table(
     outcome_payments: ArrayLike,
     service_savings: ArrayLike,
     transfer_savings: ArrayLike,
+    construction_savings: ArrayLike | None = None,
+    other_savings: ArrayLike | None = None,
 ) -> pd.DataFrame:
     """The yearly Budget Act view.
 
     ``service_ceiling_effect = capital_received - intervention_costs - outcome_payments +
     service_savings``; ``service_ceiling_burden = max(0, -service_ceiling_effect)`` and
     ``service_ceiling_room = max(0, service_ceiling_effect)`` (each year on its own);
-    ``total_budget_effect = service_ceiling_effect + transfer_savings``, also cumulated;
-    ``burdens_service_ceiling`` marks years with a service-ceiling effect below ``-TOLERANCE``.
+    ``total_budget_effect = service_ceiling_effect + transfer_savings + construction_savings +
+    other_savings``, also cumulated; ``burdens_service_ceiling`` marks years with a
+    service-ceiling effect below ``-TOLERANCE``. Savings under the construction ceiling
+    (*anlægsloftet*) and outside any ceiling get their own columns when given (the programme
+    model gives them), so none of them is shown as a saving on income transfers.
     """
     cols = {
         "capital_received": np.asarray(capital_received, dtype=float),
@@ -188,13 +195,19 @@ def budget_table(
         "service_savings": np.asarray(service_savings, dtype=float),
         "transfer_savings": np.asarray(transfer_savings, dtype=float),
     }
+    for name, values in (
+        ("construction_savings", construction_savings),
+        ("other_savings", other_savings),
+    ):
+        if values is not None:
+            cols[name] = np.asarray(values, dtype=float)
     service = (
         cols["capital_received"]
         - cols["intervention_costs"]
         - cols["outcome_payments"]
         + cols["service_savings"]
     )
-    total = service + cols["transfer_savings"]
+    total = service + sum(cols[k] for k in OUTSIDE_SERVICE if k in cols)
     return pd.DataFrame(
         {
             "year": np.arange(1, service.size + 1),
@@ -207,6 +220,11 @@ def budget_table(
             "burdens_service_ceiling": service < -TOLERANCE,
         }
     )
+
+
+OUTSIDE_SERVICE = ("transfer_savings", "construction_savings", "other_savings")
+"""Savings columns outside the service ceiling: income transfers, the construction ceiling
+(*anlægsloftet*) and outside any ceiling."""
 
 
 def burden_years(table: pd.DataFrame) -> list[int]:
@@ -228,7 +246,7 @@ def budget_summary(table: pd.DataFrame) -> dict[str, object]:
         "service_ceiling_room_total": float(room.sum()),
         "largest_yearly_burden": float(burden.max()),
         "cumulative_total_budget_effect": float(table["total_budget_effect"].sum()),
-        "transfer_savings_total": float(table["transfer_savings"].sum()),
+        **{f"{k}_total": float(table[k].sum()) for k in OUTSIDE_SERVICE if k in table},
     }
 
 
@@ -250,7 +268,23 @@ METRICS = {
         "Total budget effect, all years", "money", "nominal sum, transfers included"
     ),
     "transfer_savings_total": Metric("Transfer savings (outside the ceiling), all years", "money"),
+    "construction_savings_total": Metric(
+        "Savings under the construction ceiling (anlægsloftet), all years", "money"
+    ),
+    "other_savings_total": Metric("Savings outside any ceiling, all years", "money"),
 }
+
+OUTSIDE_WORDS = {
+    "transfer_savings": "income transfers",
+    "construction_savings": "construction (under the construction ceiling)",
+    "other_savings": "spending outside any ceiling",
+}
+
+
+def _and(words: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def notes_for(table: pd.DataFrame, currency: str = "DKK") -> list[str]:
@@ -268,10 +302,17 @@ def notes_for(table: pd.DataFrame, currency: str = "DKK") -> list[str]:
     gain = float(table["total_budget_effect"].sum())
     if burden > 0 and gain > 0:
         whole, found = (format_value(v, "money", currency) for v in (gain, burden))
+        kinds = [k for k in OUTSIDE_SERVICE if k in table and float(table[k].abs().sum()) > 0]
+        outside = (
+            "transfer savings included, yet transfer savings free no"
+            if kinds in ([], ["transfer_savings"])
+            else "savings on " + _and(OUTSIDE_WORDS[k] for k in kinds) + " included, yet "
+            "none of them frees"
+        )
         notes.append(
             f"The municipality's budget as a whole gains {whole} over {len(table)} years, "
-            "transfer savings included, yet transfer savings free no room under the service "
-            f"ceiling: the burden of {found} must still be found in the burdened years' budgets."
+            f"{outside} room under the service ceiling: the burden of {found} must still be "
+            "found in the burdened years' budgets."
         )
     if burden > 0 and float(table["service_ceiling_room"].sum()) > 0:
         notes.append(

@@ -16,6 +16,18 @@ Semantics (years ``t = 1 .. years``)
   *additional* successes: a contract that pays for outcomes that would have happened anyway shows
   up here as payments without matching savings. ``payments_per_additional_success`` makes that
   visible.
+- **Rate card linked to the chain.** An outcome may name a step of the effect chain
+  (``chain_step``) instead of giving a rate. Its expected rate is then the chain's share of the
+  cohort reaching that step, ``r(k) = prod_{i <= k} step_rate(i)`` (deadweight included, as every
+  rate-card rate), and it builds on the outcome linked to the nearest earlier step (or an earlier
+  row linked to the same step), with the conditional rate ``r(k) / r(j) = prod_{j < i <= k}
+  step_rate(i)`` (:func:`linked_outcomes`). So the chain and the payments move together: a step
+  rate of 0 stops every payment linked to it or to a later step. An outcome without a step gives
+  its rate by hand, as in the payment mechanism, and may build on a linked outcome.
+- **People paid for.** Outcomes that build on another pay the same people again (a staircase).
+  ``people_paid_for`` counts each person once: the achievements of the outcomes that build on
+  nothing (outcomes that build on nothing are taken to be different people);
+  ``paid_achievements`` counts every achievement of every outcome.
 - **Payer.** One budget holder (``payer``) pays every outcome payment.
 - **Net per holder** in year ``t`` = savings - public programme costs - outcome payments (the
   payer only). Present values use :mod:`portal_tools.cashflow` (public rate unless
@@ -27,9 +39,11 @@ Semantics (years ``t = 1 .. years``)
   capital booked as a conditional grant), else 0; ``intervention_costs`` = the municipality's
   public programme costs plus, in that case, the delivery costs it passes on to the provider;
   ``outcome_payments`` = the payments when the payer is the municipality; ``service_savings`` =
-  its savings under the service ceiling; ``transfer_savings`` = every municipal saving outside
-  the service ceiling (transfers, construction, other), which frees no service room. All
-  public programme costs of the municipality are taken to be service expenditure.
+  its savings under the service ceiling; ``transfer_savings``, ``construction_savings`` and
+  ``other_savings`` = its savings on income transfers, under the construction ceiling
+  (*anlægsloftet*) and outside any ceiling, each kept apart and none of them freeing room under
+  the service ceiling. All public programme costs of the municipality are taken to be service
+  expenditure.
 """
 
 from __future__ import annotations
@@ -63,11 +77,22 @@ from portal_tools.calculators.effect_chain import (
 )
 from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import InputError, Problem
+from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
 from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
-__all__ = ["CALCULATOR", "ProgrammeInputs", "charts", "compute", "payment_inputs"]
+__all__ = [
+    "CALCULATOR",
+    "ProgrammeInputs",
+    "RateCardOutcome",
+    "chain_step_name",
+    "charts",
+    "compute",
+    "link_problems",
+    "linked_outcomes",
+    "payment_inputs",
+]
 
 PAYMENT_FIELDS = (
     "cohort_size",
@@ -91,17 +116,53 @@ def _costs() -> list[CostInputs]:
     ]
 
 
-def _outcomes() -> list[payment.OutcomeInputs]:
+class RateCardOutcome(payment.OutcomeInputs):
+    """A rate-card row of a programme: the payment mechanism's outcome, whose expected rate may
+    come from a step of the effect chain instead of being typed."""
+
+    rate: float | None = field(  # type: ignore[assignment]
+        None,
+        label="Expected rate",
+        help="Expected share of the cohort achieving the outcome (0.5 = half); for an outcome "
+        "that builds on another, the share of those who achieved that one. Leave empty when the "
+        "outcome names a chain step: the rate then comes from the chain.",
+        unit="share of cohort",
+        ge=0,
+        le=1,
+        step=0.01,
+        assumption=True,
+    )
+    chain_step: str | None = field(
+        None,
+        label="Chain step",
+        help="Optional: the step of the effect chain this outcome pays for. Its expected rate is "
+        "then the share of the cohort the chain brings to that step, and it builds on the "
+        "outcome linked to the step before; leave the rate and 'Builds on' empty.",
+        max_length=60,
+    )
+
+
+def chain_step_name(outcome: RateCardOutcome) -> str | None:
+    """The chain step an outcome is linked to: ``chain_step`` stripped, ``None`` when empty."""
+    target = (outcome.chain_step or "").strip()
+    return target or None
+
+
+def _outcomes() -> list[RateCardOutcome]:
     return [
-        payment.OutcomeInputs(
+        RateCardOutcome(
             name="Manages own home 12 months",
             price=130_000,
-            rate=0.45,
+            chain_step="Manages own home after a year",
             payment_year=2,
             payment_profile=[0.5, 0.5],
         ),
-        payment.OutcomeInputs(
-            name="Manages own home 24 months", price=90_000, rate=0.35, payment_year=4
+        RateCardOutcome(
+            name="Manages own home 24 months",
+            price=90_000,
+            rate=0.8,
+            requires="Manages own home 12 months",
+            payment_year=4,
         ),
     ]
 
@@ -141,10 +202,11 @@ class ProgrammeInputs(EffectChainInputs):
         assumption=True,
         default_factory=lambda: [1_300_000.0, 1_300_000.0, 500_000.0],
     )
-    outcomes: list[payment.OutcomeInputs] = field(
+    outcomes: list[RateCardOutcome] = field(
         label="Rate card",
-        help="One row per paid outcome: name, price per achievement, expected rate (share of "
-        "the whole cohort, deadweight included), when it is paid, optional cap and trigger rate.",
+        help="One row per paid outcome: name, price per achievement, the chain step it pays for "
+        "or its expected rate (share of the whole cohort, deadweight included), when it is "
+        "paid, optional cap and trigger rate.",
         min_length=1,
         max_length=payment.MAX_OUTCOMES,
         default_factory=_outcomes,
@@ -165,18 +227,101 @@ class ProgrammeInputs(EffectChainInputs):
     )
 
     def cross_checks(self) -> list[Problem]:
-        """The effect chain's rules and the payment mechanism's rules."""
-        problems = super().cross_checks()
+        """The effect chain's rules, the links from the rate card to the chain and the payment
+        mechanism's rules."""
+        problems = super().cross_checks() + link_problems(self)
+        if problems:
+            return problems
         try:
-            parse(payment.PaymentInputs, {k: getattr(self, k) for k in PAYMENT_FIELDS})
+            payment_inputs(self)
         except InputError as exc:
             problems += exc.problems
         return problems
 
 
+def link_problems(inputs: ProgrammeInputs) -> list[Problem]:
+    """Each rate-card row gives either a rate or a chain step; a chain step names exactly one
+    step of the chain; a linked row leaves 'Builds on' empty (the chain decides it)."""
+    names = [s.name.strip() for s in inputs.steps]
+    problems: list[Problem] = []
+    for i, outcome in enumerate(inputs.outcomes):
+        step = chain_step_name(outcome)
+        where = f"outcomes[{i}]"
+        if step is None:
+            if outcome.rate is None:
+                problems.append(
+                    Problem(
+                        f"{where}.rate",
+                        None,
+                        "a rate from 0 to 1, or a chain step to take the rate from",
+                        "Expected rate",
+                    )
+                )
+            continue
+        if names.count(step) != 1:
+            listed = ", ".join(repr(n) for n in dict.fromkeys(names))
+            allowed = (
+                f"the name of one step of the chain: {listed}"
+                if step not in names
+                else f"a step whose name no other step has ({names.count(step)} steps are "
+                "called so)"
+            )
+            problems.append(Problem(f"{where}.chain_step", step, allowed, "Chain step"))
+        if outcome.rate is not None:
+            problems.append(
+                Problem(
+                    f"{where}.rate",
+                    outcome.rate,
+                    "empty: this outcome takes its rate from the chain step "
+                    f"{step!r} (or clear the chain step to type a rate)",
+                    "Expected rate",
+                )
+            )
+        if payment.parent_name(outcome) is not None:
+            problems.append(
+                Problem(
+                    f"{where}.requires",
+                    outcome.requires,
+                    "empty: an outcome linked to a chain step builds on the outcome linked to "
+                    "the step before it",
+                    "Builds on",
+                )
+            )
+    return problems
+
+
+def linked_outcomes(inputs: ProgrammeInputs) -> list[dict[str, Any]]:
+    """The rate card as the payment mechanism's outcomes, links to the chain resolved.
+
+    A row linked to step ``k`` builds on the linked row with the latest step ``j < k`` (or the
+    latest earlier row linked to the same step, ``j = k``), whatever the order of the rows, and
+    gets the conditional rate ``prod_{j < i <= k} rate(i)``; with no such row it builds on
+    nothing and gets ``prod_{i <= k} rate(i)``. Products are exact in the rates as written.
+    Rows without a step are passed on unchanged.
+    """
+    index = {s.name.strip(): k for k, s in enumerate(inputs.steps)}
+    rates = [dec(s.rate) for s in inputs.steps]
+    steps = [chain_step_name(o) for o in inputs.outcomes]
+    where = [(index[step], pos) for pos, step in enumerate(steps) if step is not None]
+    rows: list[dict[str, Any]] = []
+    for pos, (outcome, step) in enumerate(zip(inputs.outcomes, steps, strict=True)):
+        row = {k: getattr(outcome, k) for k in payment.OutcomeInputs.model_fields}
+        if step is not None:
+            k = index[step]
+            before = [(j, p) for j, p in where if (j, p) < (k, pos)]
+            j, parent = max(before) if before else (-1, None)
+            row["rate"] = float(exact_product(rates[j + 1 : k + 1]))
+            row["requires"] = None if parent is None else inputs.outcomes[parent].name
+        rows.append(row)
+    return rows
+
+
 def payment_inputs(inputs: ProgrammeInputs) -> payment.PaymentInputs:
-    """The payment mechanism's inputs taken from a programme."""
-    return parse(payment.PaymentInputs, {k: getattr(inputs, k) for k in PAYMENT_FIELDS})
+    """The payment mechanism's inputs taken from a programme (rate card links resolved by
+    :func:`linked_outcomes`)."""
+    data = {k: getattr(inputs, k) for k in PAYMENT_FIELDS}
+    data["outcomes"] = linked_outcomes(inputs)
+    return parse(payment.PaymentInputs, data)
 
 
 MIN_PAYMENT = 0.01
@@ -200,8 +345,18 @@ def _by_holder(values: np.ndarray) -> dict[str, float]:
 
 METRICS = {
     "additional_successes": Metric("Additional successes", "count"),
-    "paid_achievements": Metric("Achievements paid for (all outcomes)", "count"),
+    "paid_achievements": Metric(
+        "Achievements paid for (all outcomes)",
+        "count",
+        "a person on a staircase counts once a step",
+    ),
+    "people_paid_for": Metric(
+        "People paid for", "count", "each person once: outcomes that build on another not added"
+    ),
     "payer": Metric("Outcome payer", "text"),
+    "municipal_savings_by_ceiling": Metric(
+        "Municipality: savings by expenditure ceiling (nominal)", "money"
+    ),
     "savings_by_holder": Metric("Savings by budget holder (nominal)", "money"),
     "savings_pv_by_holder": Metric("Savings by budget holder, present value", "money"),
     "costs_pv_by_holder": Metric("Public programme costs, present value", "money"),
@@ -259,15 +414,22 @@ def compute(inputs: ProgrammeInputs) -> Result:
         intervention_costs=f.costs[k] + via,
         outcome_payments=payments[k],
         service_savings=f.savings[k, service],
-        transfer_savings=f.savings[k].sum(axis=0) - f.savings[k, service],
+        transfer_savings=f.savings[k, CEILINGS.index("transfer")],
+        construction_savings=f.savings[k, CEILINGS.index("construction")],
+        other_savings=f.savings[k, CEILINGS.index("outside")],
     )
     b = budget_summary(budget)
     nominal = _by_holder(savings.sum(axis=1))
     total_paid = float(pay.sum())
+    people = float(s.achievements[contract.parent < 0].sum())
     summary: dict[str, Any] = {
         "additional_successes": f.additional,
         "paid_achievements": float(s.achievements.sum()),
+        "people_paid_for": people,
         "payer": inputs.payer,
+        "municipal_savings_by_ceiling": {
+            c: float(f.savings[k, j].sum()) for j, c in enumerate(CEILINGS)
+        },
         "savings_by_holder": nominal,
         "savings_pv_by_holder": _by_holder(savings_pv),
         "costs_pv_by_holder": _by_holder(costs_pv),
@@ -305,11 +467,16 @@ def compute(inputs: ProgrammeInputs) -> Result:
             "No additional successes: the outcome payments buy results that would have "
             "happened anyway."
         )
-    elif float(s.achievements.sum()) > 0 and total_paid > 0:
+    elif people > 0 and total_paid > 0:
+        count = format_value(people, "count", inputs.currency)
+        again = ""
+        if contract.nested:
+            extra = format_value(float(s.achievements.sum()) - people, "count", inputs.currency)
+            again = f" (and {extra} more achievements by the same people on later steps)"
         notes.append(
-            f"The rate card pays for {float(s.achievements.sum()):.1f} achievements; the chain "
-            f"gives {f.additional:.1f} additional successes after deadweight. Savings come only "
-            "from the additional ones."
+            f"The rate card pays for {count} people{again}; the chain gives "
+            f"{format_value(f.additional, 'count', inputs.currency)} additional successes after "
+            "deadweight. Savings come only from the additional ones."
         )
     return Result(
         "programme",
