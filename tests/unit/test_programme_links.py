@@ -28,11 +28,11 @@ def run(**changes: Any) -> Any:
 
 
 def test_payments_follow_the_chain() -> None:
-    # Cohort 10: 10 x 0.8 = 8 start (paid 1 000 each), 8 x 0.5 = 4 finish (paid 2 000 each):
-    # 8 000 + 8 000 = 16 000. Four people finish, all of whom started: 8 people are paid for.
-    outcomes = [linked("Start", "started"), linked("Finish", "finished", 2_000)]
+    # The page's example. Cohort 10: 10 x 0.8 = 8 start (paid 1 000 each), 8 x 0.5 = 4 finish
+    # (paid 3 000 each): 8 000 + 12 000 = 20 000. The four who finish also started: 8 people.
+    outcomes = [linked("Start", "started"), linked("Finish", "finished", 3_000)]
     s = run(steps=STEPS, outcomes=outcomes).summary
-    assert s["total_outcome_payments"] == pytest.approx(16_000)
+    assert s["total_outcome_payments"] == pytest.approx(20_000)
     assert s["paid_achievements"] == pytest.approx(12)
     assert s["people_paid_for"] == pytest.approx(8)
 
