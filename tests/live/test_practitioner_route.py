@@ -106,6 +106,28 @@ def _shutdown_kernels(lab: Lab) -> None:
         call("DELETE", f"/api/sessions/{session['id']}")
 
 
+def test_lab_asks_no_news_question_and_checks_no_updates(lab: Lab, browser: Any) -> None:
+    """JupyterLab's first-run prompt about Jupyter news (and its update check, which needs the
+    network) is switched off by binder/overrides.json: the settings say so, and no toast about
+    news appears when a practitioner opens the lab."""
+    url = f"{lab.url}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    with urllib.request.urlopen(f"{url}?token={lab.token}", timeout=10) as resp:
+        # overrides.json replaces the schema's defaults; the user has set nothing
+        schema = json.loads(resp.read())["schema"]["properties"]
+    assert schema["fetchNews"]["default"] == "false", schema["fetchNews"]
+    assert schema["checkForUpdates"]["default"] is False, schema["checkForUpdates"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{lab.url}/lab?token={lab.token}&reset")
+        page.wait_for_function(f"{APP} && {APP}.shell", timeout=60_000)
+        page.wait_for_timeout(3_000)  # JupyterLab asks shortly after start when not told
+        toasts = page.locator(".Toastify__toast").all_inner_texts()
+        assert not [t for t in toasts if "news" in t.lower()], toasts
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_calculator_runs_live(name: str, site: Path, lab: Lab, browser: Any) -> None:
     case = CASES[name]
