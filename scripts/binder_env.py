@@ -11,9 +11,11 @@ Two files under ``binder/`` are written by this script and must not be edited by
 
 ``python scripts/binder_env.py check-lab PREFIX``
     Checks that the JupyterLab installed in the environment PREFIX provides every shared package,
-    at the version range, that jupytext's JupyterLab extension (installed there from its PyPI
-    wheel) was built against; JupyterLab fails to load the extension otherwise ("Failed to create
-    module: package: jupyterlab-jupytext") and pages open as plain text.
+    at the version range, that each JupyterLab extension the pages need (``LAB_EXTENSIONS``:
+    jupytext's, which opens the pages as notebooks, and jupyterlab-myst's, which renders their MyST
+    prose; both installed there from their PyPI wheels) was built against; JupyterLab fails to load
+    an extension otherwise ("Failed to create module: package: jupyterlab-jupytext") and pages open
+    as plain text or show their MyST source.
 
 ``binder/repo2docker-base.txt`` (``python scripts/binder_env.py base GIT_DIR [--ref REF]``)
     The Python packages of the locked conda environment repo2docker installs *before* our
@@ -157,6 +159,21 @@ def conda_lock_pins(lock_text: str) -> list[str]:
 
 # In a federated JupyterLab extension bundle: a shared module the host application must provide.
 _SHARED = re.compile(r'shareKey:"([^"]+)",import:null,requiredVersion:"([^"]+)"')
+# Older webpack bundles (jupyterlab-myst's) call a consume helper with the range compiled to an
+# array: ("default","@jupyterlab/notebook",!1,[1,4,5,9]) is ^4.5.9 (the first number says how
+# many leading parts are fixed: 1 caret, 2 tilde, as many as the version has: exact).
+_SHARED_COMPILED = re.compile(r'\("default","(@[^"]+)",![01],\[(\d+(?:,\d+)+)\]')
+LAB_EXTENSIONS = ("jupyterlab-jupytext", "jupyterlab-myst")
+"""The JupyterLab extensions the live pages need (from the lock's lab extra)."""
+
+
+def _compiled_range(numbers: str) -> str:
+    """The npm range for webpack's compiled form ``fixed,major,minor,patch`` (see above)."""
+    fixed, *parts = (int(n) for n in numbers.split(","))
+    version = ".".join(map(str, parts))
+    if fixed >= len(parts):
+        return version
+    return ("^" if fixed == 1 else "~") + version
 
 
 def _caret_contains(spec: str, version: str) -> bool:
@@ -183,7 +200,9 @@ def lab_extension_problems(prefix: Path, extension: str = "jupyterlab-jupytext")
     bundles = sorted((share / "labextensions" / extension / "static").glob("*.js"))
     required: dict[str, str] = {}
     for bundle in bundles:
-        required.update(_SHARED.findall(bundle.read_text(encoding="utf-8", errors="replace")))
+        text = bundle.read_text(encoding="utf-8", errors="replace")
+        required.update(_SHARED.findall(text))
+        required.update((k, _compiled_range(v)) for k, v in _SHARED_COMPILED.findall(text))
     if not required:
         raise ValueError(f"no shared-module requirements found for {extension} under {share}")
     app = json.loads((share / "lab" / "static" / "package.json").read_text(encoding="utf-8"))
@@ -256,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     req = sub.add_parser("requirements", help="write binder/requirements.txt")
     req.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
-    lab = sub.add_parser("check-lab", help="check jupytext's JupyterLab extension can load")
+    lab = sub.add_parser("check-lab", help="check the pages' JupyterLab extensions can load")
     lab.add_argument("prefix", type=Path, help="environment prefix (sys.prefix)")
     base = sub.add_parser("base", help="write binder/repo2docker-base.txt")
     base.add_argument("git_dir", type=Path, help="git directory of a jupyterhub/repo2docker clone")
@@ -268,8 +287,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return _write_or_check(REQUIREMENTS, text, args.check)
     if args.command == "check-lab":
-        problems = lab_extension_problems(args.prefix)
-        print("\n".join(problems) or f"jupytext's JupyterLab extension can load in {args.prefix}")
+        problems = [p for ext in LAB_EXTENSIONS for p in lab_extension_problems(args.prefix, ext)]
+        loaded = ", ".join(LAB_EXTENSIONS)
+        print("\n".join(problems) or f"JupyterLab extensions {loaded} can load in {args.prefix}")
         return 1 if problems else 0
     return _write_or_check(BASE, render_base(args.git_dir, args.ref), False)
 

@@ -80,6 +80,40 @@ def _code_cells(page: Any) -> list[dict[str, Any]]:
     return result
 
 
+# MyST source a reader should never see in rendered prose: a role (`{term}` then a backtick), a
+# directive fence or a colon fence.
+RAW_MYST = r"\{[a-z]+(:[a-z]+)?\}`|```\{|^:::"
+
+
+def _raw_prose(page: Any) -> list[str]:
+    """Markdown cells whose rendered text still shows MyST source, as ``index: text`` lines.
+
+    JupyterLab renders a cell only when it is scrolled into view, and jupyterlab-myst renders
+    asynchronously, so each cell is brought into view and given a few seconds to render."""
+    found: list[str] = page.evaluate(
+        f"""async (pattern) => {{
+            const nb = {PANEL}.content, raw = new RegExp(pattern, 'm'), bad = [];
+            const pause = ms => new Promise(r => setTimeout(r, ms));
+            for (const [i, cell] of nb.widgets.entries()) {{
+                if (cell.model.type !== 'markdown') continue;
+                await nb.scrollToItem(i, 'start');
+                let text = '';
+                for (let t = 0; t < 50; t++) {{
+                    const out = cell.node.querySelector('.jp-MarkdownOutput');
+                    text = out ? out.innerText : '';
+                    if (cell.rendered && text.trim() && !raw.test(text)) break;
+                    await pause(100);
+                }}
+                if (!text.trim() || raw.test(text)) bad.push(i + ': ' + text.slice(0, 160));
+            }}
+            await nb.scrollToItem(0, 'start');
+            return bad;
+        }}""",
+        RAW_MYST,
+    )
+    return found
+
+
 def _run(page: Any, command: str) -> None:
     ok = page.evaluate(f"async () => await {APP}.commands.execute('{command}')")
     errors = [e for cell in _code_cells(page) for e in cell["errors"]]
@@ -154,9 +188,12 @@ def test_calculator_runs_live(name: str, site: Path, lab: Lab, browser: Any) -> 
             f"{PANEL}.sessionContext.session?.kernel?.status === 'idle'", timeout=60_000
         )
 
-        # An app, not source code: every code cell is collapsed; the form comes first.
+        # An app, not source code: every code cell is collapsed; the form comes first; the
+        # prose is rendered by jupyterlab-myst (roles, directives), not shown as MyST source.
         cells = _code_cells(page)
         assert cells and all(c["hidden"] for c in cells)
+        raw = _raw_prose(page)
+        assert not raw, "markdown cells show MyST source:\n" + "\n".join(raw)
         _run(page, "notebook:run-all-cells")
         assert all(c["count"] for c in _code_cells(page))
         form = page.locator(".portal-calculator").first

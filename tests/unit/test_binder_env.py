@@ -142,18 +142,50 @@ def test_base_pins_name_their_repo2docker_source_and_match_runtime_txt() -> None
     assert "python" not in pins
 
 
-def _fake_prefix(root: Path, provided: dict[str, str], required: dict[str, str]) -> Path:
+def _fake_prefix(
+    root: Path,
+    provided: dict[str, str],
+    required: dict[str, str],
+    extension: str = "jupyterlab-jupytext",
+    compiled: dict[str, str] | None = None,
+) -> Path:
+    """An environment prefix whose JupyterLab provides ``provided`` and whose ``extension``
+    bundle asks for ``required`` (webpack's shareKey form) and ``compiled`` (the older form
+    with the range compiled to an array, written here by hand: ``"1,4,5,9"`` is ^4.5.9)."""
     static = root / "share" / "jupyter" / "lab" / "static"
-    static.mkdir(parents=True)
+    static.mkdir(parents=True, exist_ok=True)
     (static / "package.json").write_text(json.dumps({"version": "9.9.9", "resolutions": provided}))
-    ext = root / "share" / "jupyter" / "labextensions" / "jupyterlab-jupytext" / "static"
+    ext = root / "share" / "jupyter" / "labextensions" / extension / "static"
     ext.mkdir(parents=True)
     body = ",".join(
         f'1:{{shareScope:"default",shareKey:"{k}",import:null,requiredVersion:"{v}"}}'
         for k, v in required.items()
     )
-    (ext / "remoteEntry.abc.js").write_text(f"var x={{{body}}};")
+    calls = "".join(f'a=j("default","{k}",!1,[{v}]);' for k, v in (compiled or {}).items())
+    (ext / "remoteEntry.abc.js").write_text(f"var x={{{body}}};{calls}")
     return root
+
+
+def test_lab_extension_check_reads_ranges_compiled_into_older_bundles(tmp_path: Path) -> None:
+    """jupyterlab-myst's bundle states its ranges as arrays: caret, tilde and exact forms."""
+    compiled = {
+        "@jupyterlab/notebook": "1,4,5,9",  # ^4.5.9
+        "@jupyterlab/cells": "2,4,5,9",  # ~4.5.9
+        "@lumino/signaling": "3,2,0,0",  # 2.0.0 exactly
+        "@myst-theme/diagrams": "1,1,3,0",  # not a JupyterLab package: not checked
+    }
+    provided = {"@jupyterlab/notebook": "~4.6.6", "@jupyterlab/cells": "~4.5.10"}
+    fits = _fake_prefix(
+        tmp_path / "a", provided | {"@lumino/signaling": "^2.0.0"}, {}, "m", compiled
+    )
+    assert binder_env.lab_extension_problems(fits, "m") == []
+    old = {"@jupyterlab/notebook": "~4.5.8", "@jupyterlab/cells": "~4.6.0"}
+    tight = _fake_prefix(tmp_path / "b", old | {"@lumino/signaling": "^2.1.0"}, {}, "m", compiled)
+    assert binder_env.lab_extension_problems(tight, "m") == [
+        "m needs @jupyterlab/cells ~4.5.9; JupyterLab 9.9.9 has 4.6.0",
+        "m needs @jupyterlab/notebook ^4.5.9; JupyterLab 9.9.9 has 4.5.8",
+        "m needs @lumino/signaling 2.0.0; JupyterLab 9.9.9 has 2.1.0",
+    ]
 
 
 def test_lab_extension_check_finds_a_jupyterlab_too_old(tmp_path: Path) -> None:
@@ -186,8 +218,10 @@ def test_lab_extension_check_finds_a_jupyterlab_too_old(tmp_path: Path) -> None:
 def test_locked_jupyterlab_loads_the_locked_jupytext_extension() -> None:
     """jupytext and JupyterLab from the lock (installed in this environment from their PyPI wheels)
     fit together, and the lab extra's lower bounds admit no JupyterLab or Notebook release that
-    cannot load it."""
-    assert binder_env.lab_extension_problems(Path(sys.prefix)) == []
+    cannot load it; the same for jupyterlab-myst, which renders the pages' MyST prose."""
+    assert binder_env.LAB_EXTENSIONS == ("jupyterlab-jupytext", "jupyterlab-myst")
+    for extension in binder_env.LAB_EXTENSIONS:
+        assert binder_env.lab_extension_problems(Path(sys.prefix), extension) == [], extension
     import tomllib
     from importlib.metadata import requires, version
 
