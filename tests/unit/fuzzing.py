@@ -32,8 +32,8 @@ import openpyxl
 import yaml
 from hypothesis import strategies as st
 
+from portal_tools.calculator import AnyCalculator
 from portal_tools.errors import InputError
-from portal_tools.registry import Calculator
 from portal_tools.results import Result, flatten_summary
 from portal_tools.scenario import parse_scenario_text
 from portal_tools.schema import json_schema
@@ -169,7 +169,7 @@ def _allowed(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> st.SearchStr
     return JUNK
 
 
-def documents(calculator: Calculator[Any]) -> st.SearchStrategy[tuple[Any, str, str]]:
+def documents(calculator: AnyCalculator) -> st.SearchStrategy[tuple[Any, str, str]]:
     """(document, text, format) of scenario files for ``calculator``, generated from its JSON
     Schema."""
     schema = json_schema(calculator)
@@ -210,7 +210,7 @@ def _sub_schema(
     return node
 
 
-def single_edits(calculator: Calculator[Any]) -> st.SearchStrategy[tuple[Any, str, str]]:
+def single_edits(calculator: AnyCalculator) -> st.SearchStrategy[tuple[Any, str, str]]:
     """Scenario files that hold the calculator's defaults with one value changed: the value
     comes from the schema of that field (its edges, the tiny values below every smallest
     meaningful value, any value in range, or now and then junk), so that most cases reach the
@@ -256,7 +256,7 @@ def edge_values(schema: Mapping[str, Any]) -> list[Any]:
 
 
 def edge_sweep(
-    calculator: Calculator[Any], base: Mapping[str, Any]
+    calculator: AnyCalculator, base: Mapping[str, Any]
 ) -> Iterator[tuple[Any, str, str]]:
     """Every number of ``base`` (a valid input mapping) set to every edge value of its field
     in turn, one at a time, and every list of numbers with all its entries set to each edge
@@ -457,6 +457,6 @@ def check_document(doc: Any, text: str, fmt: str, excel: bool = True) -> Result 
                 else:
                     assert _walk(doc, problem.path), f"no such path {problem.path!r} in {doc!r}"
             return None
-        result = scenario.calculator.compute(scenario.inputs)
+        result = scenario.calculator.compute_valid(scenario.inputs)
         check_exports(result, excel)
         return result
