@@ -283,6 +283,26 @@ def field(
 ) -> T: ...
 
 
+@overload
+def field(
+    *,
+    label: str,
+    help: str,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    widget: str | None = None,
+    step: float | None = None,
+    assumption: bool = False,
+    smallest: float | None = None,
+    reserved: Sequence[str] = (),
+) -> Any: ...
+
+
 def field(
     default: Any = ...,
     *,
@@ -305,7 +325,8 @@ def field(
     """Declare an input field with its label, unit, bounds and help text.
 
     Typed as its default (or its ``default_factory``'s result), so mypy checks each default
-    against the field's annotation; pydantic still receives the full :class:`FieldInfo`.
+    against the field's annotation (a required field, with neither, is unchecked); pydantic
+    still receives the full :class:`FieldInfo`.
 
     ``assumption=True`` marks a default that is an illustrative assumption, not a sourced fact;
     forms and the schema page show it as such. ``widget`` chooses a form control where the type

@@ -106,11 +106,11 @@ def _number(schema: Mapping[str, Any], integer: bool) -> st.SearchStrategy[Any]:
     lo_f = float(low) if low is not None else -1e12
     hi_f = float(high) if high is not None else 1e12
     ex_lo, ex_hi = "exclusiveMinimum" in schema, "exclusiveMaximum" in schema
-    edges = [x for x in (lo_f, hi_f, 0.0, 1e-6, 0.01, 1.0, 0.5, *TINY) if lo_f <= x <= hi_f]
-    edges = [x for x in edges if not ((ex_lo and x == lo_f) or (ex_hi and x == hi_f))]
+    edges_f = [x for x in (lo_f, hi_f, 0.0, 1e-6, 0.01, 1.0, 0.5, *TINY) if lo_f <= x <= hi_f]
+    edges_f = [x for x in edges_f if not ((ex_lo and x == lo_f) or (ex_hi and x == hi_f))]
     plain = st.floats(lo_f, hi_f, exclude_min=ex_lo, exclude_max=ex_hi, allow_nan=False)
     rounded = plain.map(lambda x: round(x, 2)).filter(lambda x: lo_f <= x <= hi_f)
-    return st.sampled_from(edges or [lo_f]) | plain | rounded
+    return st.sampled_from(edges_f or [lo_f]) | plain | rounded
 
 
 def _text(schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
@@ -118,7 +118,7 @@ def _text(schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     free = st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=lo, max_size=hi
+        st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=lo, max_size=hi
     )
     return st.sampled_from(NAMES) | free
 
@@ -353,13 +353,13 @@ def _finite(obj: Any) -> bool:
 def _same(read: Any, value: Any) -> bool:
     """A value read back from CSV text equals the result's value."""
     if value is None:
-        return read == ""
+        return bool(read == "")
     if isinstance(value, bool):
-        return read == str(value)
+        return bool(read == str(value))
     if isinstance(value, int | float):
         return float(read) == float(value)
     text = str(value)
-    return (read[1:] if read.startswith("'") else read) == text
+    return bool((read[1:] if read.startswith("'") else read) == text)
 
 
 def csv_sections(text: str) -> dict[str, list[list[str]]]:

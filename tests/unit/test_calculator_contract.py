@@ -185,7 +185,9 @@ before = "portal_tools.registry" in sys.modules
 import portal_tools.registry
 print(json.dumps({{"registry": before, "opened": sorted(set(opened))}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    last = (out.stderr.strip().splitlines() or [""])[-1]
+    assert out.returncode == 0, f"importing the calculator modules failed (import cycle?): {last}"
     found = json.loads(out.stdout.strip().splitlines()[-1])
     assert not found["registry"], (
         "a calculator module imports portal_tools.registry (an import cycle): import "
