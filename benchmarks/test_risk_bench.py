@@ -78,6 +78,7 @@ def test_risk_simulation_100k_paths_10_years_5_outcomes(benchmark: BenchmarkFixt
     loop(contract, LOOP_PATHS)
     loop_per_path = (time.perf_counter() - start) / LOOP_PATHS
     sim = benchmark.pedantic(vectorised, args=(contract,), rounds=5, iterations=1, warmup_rounds=1)
+    assert benchmark.stats is not None
     vector_per_path = benchmark.stats.stats.median / PATHS
     speedup = loop_per_path / vector_per_path
     benchmark.extra_info["loop_ms_per_1000_paths"] = round(loop_per_path * 1e6, 1)

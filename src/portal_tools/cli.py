@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         print("error: --format xlsx writes binary data; give --output PATH", file=sys.stderr)
         return 2
     try:
-        result = scenario.calculator.compute(scenario.inputs)
+        result = scenario.calculator.compute_valid(scenario.inputs)
         payload: bytes
         if args.format == "json":
             payload = result.to_json().encode()

@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin, overload
 
 from pydantic import (
     BaseModel,
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound="Inputs")
+T = TypeVar("T")
 
 
 def unsafe_characters(text: str) -> list[str]:
@@ -239,6 +240,69 @@ class Inputs(BaseModel):
         return []
 
 
+@overload
+def field(
+    default: T,
+    *,
+    label: str,
+    help: str,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    widget: str | None = None,
+    step: float | None = None,
+    assumption: bool = False,
+    default_factory: None = None,
+    smallest: float | None = None,
+    reserved: Sequence[str] = (),
+) -> T: ...
+
+
+@overload
+def field(
+    *,
+    label: str,
+    help: str,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    widget: str | None = None,
+    step: float | None = None,
+    assumption: bool = False,
+    default_factory: Callable[[], T],
+    smallest: float | None = None,
+    reserved: Sequence[str] = (),
+) -> T: ...
+
+
+@overload
+def field(
+    *,
+    label: str,
+    help: str,
+    unit: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    widget: str | None = None,
+    step: float | None = None,
+    assumption: bool = False,
+    smallest: float | None = None,
+    reserved: Sequence[str] = (),
+) -> Any: ...
+
+
 def field(
     default: Any = ...,
     *,
@@ -259,6 +323,10 @@ def field(
     reserved: Sequence[str] = (),
 ) -> Any:
     """Declare an input field with its label, unit, bounds and help text.
+
+    Typed as its default (or its ``default_factory``'s result), so mypy checks each default
+    against the field's annotation (a required field, with neither, is unchecked); pydantic
+    still receives the full :class:`FieldInfo`.
 
     ``assumption=True`` marks a default that is an illustrative assumption, not a sourced fact;
     forms and the schema page show it as such. ``widget`` chooses a form control where the type
@@ -618,7 +686,7 @@ def _model_of_location(model: type[BaseModel], loc: Sequence[str | int]) -> type
     return current
 
 
-def parse(model: type[M], data: Mapping[str, Any] | M | None) -> M:
+def parse(model: type[M], data: Mapping[str, Any] | Inputs | None) -> M:
     """Validate ``data`` into ``model`` or raise :class:`InputError` listing every problem.
 
     A model instance is re-checked (cross-field rules included); ``None`` means all defaults.

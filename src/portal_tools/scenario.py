@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from portal_tools.calculator import AnyCalculator
 from portal_tools.errors import InputError, Problem, format_path, split_path
 from portal_tools.inputs import Inputs, _text_problem
 from portal_tools.reading import (
@@ -26,7 +27,7 @@ from portal_tools.reading import (
     read_document,
     read_document_problems,
 )
-from portal_tools.registry import Calculator, all_calculators
+from portal_tools.registry import all_calculators
 
 __all__ = [
     "Scenario",
@@ -46,7 +47,7 @@ SCENARIO_KEYS = ("calculator", "inputs", "title", "description", "assumptions")
 class Scenario:
     """A validated scenario: the calculator and its parsed inputs."""
 
-    calculator: Calculator[Any]
+    calculator: AnyCalculator
     inputs: Inputs
     title: str = ""
     description: str = ""
@@ -150,7 +151,7 @@ def scenario_from_mapping(data: Any, read_problems: Sequence[Problem] = ()) -> S
     description, found = _text_field(data, "description", one_line=False)
     problems += found
     problems += _assumption_problems(data.get("assumptions"))
-    calculator: Calculator[Any] | None = None
+    calculator: AnyCalculator | None = None
     calculators = all_calculators()
     name = data.get("calculator")
     if "calculator" not in data:

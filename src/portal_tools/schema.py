@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
+from portal_tools.calculator import AnyCalculator
 from portal_tools.inputs import _item_type, _model_of, allowed_text, field_meta
-from portal_tools.registry import Calculator
 from portal_tools.scenario import dump_scenario
 
 __all__ = [
@@ -120,7 +120,7 @@ def _table_text(n_min: int | None, n_max: int | None) -> str:
     return "a table (list) of rows with the fields below"
 
 
-def schema_frame(calculator: Calculator[Any]) -> pd.DataFrame:
+def schema_frame(calculator: AnyCalculator) -> pd.DataFrame:
     """The schema of ``calculator``'s inputs as a table (one row per field path)."""
     fields = schema_fields(calculator.inputs)
     return pd.DataFrame(
@@ -136,7 +136,7 @@ def schema_frame(calculator: Calculator[Any]) -> pd.DataFrame:
     )
 
 
-def schema_html(calculator: Calculator[Any]) -> str:
+def schema_html(calculator: AnyCalculator) -> str:
     """An HTML table of the schema in three columns (field, what is allowed with its unit and
     default, meaning), with a caption, column headers and the field paths as row headers.
 
@@ -167,7 +167,7 @@ def schema_html(calculator: Calculator[Any]) -> str:
     )
 
 
-def json_schema(calculator: Calculator[Any]) -> dict[str, Any]:
+def json_schema(calculator: AnyCalculator) -> dict[str, Any]:
     """JSON Schema of a whole scenario file for ``calculator`` (``inputs`` from the model)."""
     inputs = calculator.inputs.model_json_schema(mode="validation")
     defs = inputs.pop("$defs", {})
@@ -193,18 +193,18 @@ def json_schema(calculator: Calculator[Any]) -> dict[str, Any]:
     return schema
 
 
-def json_schema_text(calculator: Calculator[Any]) -> str:
+def json_schema_text(calculator: AnyCalculator) -> str:
     """:func:`json_schema` as indented JSON text."""
     return json.dumps(json_schema(calculator), indent=2, ensure_ascii=False) + "\n"
 
 
-def example_scenario(calculator: Calculator[Any], fmt: str = "yaml") -> str:
+def example_scenario(calculator: AnyCalculator, fmt: str = "yaml") -> str:
     """A complete scenario file holding ``calculator``'s default inputs."""
     return dump_scenario(
         calculator.name, calculator.parse(None), fmt, title=f"{calculator.title} (defaults)"
     )
 
 
-def schema_paths(calculator: Calculator[Any]) -> Sequence[str]:
+def schema_paths(calculator: AnyCalculator) -> Sequence[str]:
     """Just the field paths (handy in tests and for completion)."""
     return [f.path for f in schema_fields(calculator.inputs)]

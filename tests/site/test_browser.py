@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from portal_tools.registry import CATALOGUE, get
+from portal_tools.results import format_value
+
 
 @dataclass
 class Visit:
@@ -76,3 +79,22 @@ def test_calculator_shows_widget_and_default_result_offline(visit: Any) -> None:
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 300
     assert "Bar chart over 10 contract years" in (image.get_attribute("alt") or "")
     assert not seen.external
+
+
+@pytest.mark.parametrize("name", [c.name for c in CATALOGUE])
+def test_calculator_page_shows_the_default_headline(visit: Any, name: str) -> None:
+    """Each calculator's page shows its form with the default result's headline value, as the
+    summary formats it (label and value in one row)."""
+    calc = get(name)
+    result = calc.run()
+    metric = result.metrics[calc.headline]
+    value = format_value(result.summary[calc.headline], metric.kind, result.currency)
+    seen = visit(f"{calc.page}.html")
+    seen.page.locator(".portal-calculator table.portal-summary").first.wait_for(timeout=20000)
+    rows = seen.page.evaluate(
+        """() => [...document.querySelectorAll('.portal-calculator table.portal-summary tr')]
+            .map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent.trim()))"""
+    )
+    assert [metric.label, value] in rows, (
+        f"{name}: no row {metric.label!r} = {value!r} on {calc.page}"
+    )

@@ -32,8 +32,8 @@ import openpyxl
 import yaml
 from hypothesis import strategies as st
 
+from portal_tools.calculator import AnyCalculator
 from portal_tools.errors import InputError
-from portal_tools.registry import Calculator
 from portal_tools.results import Result, flatten_summary
 from portal_tools.scenario import parse_scenario_text
 from portal_tools.schema import json_schema
@@ -106,11 +106,11 @@ def _number(schema: Mapping[str, Any], integer: bool) -> st.SearchStrategy[Any]:
     lo_f = float(low) if low is not None else -1e12
     hi_f = float(high) if high is not None else 1e12
     ex_lo, ex_hi = "exclusiveMinimum" in schema, "exclusiveMaximum" in schema
-    edges = [x for x in (lo_f, hi_f, 0.0, 1e-6, 0.01, 1.0, 0.5, *TINY) if lo_f <= x <= hi_f]
-    edges = [x for x in edges if not ((ex_lo and x == lo_f) or (ex_hi and x == hi_f))]
+    edges_f = [x for x in (lo_f, hi_f, 0.0, 1e-6, 0.01, 1.0, 0.5, *TINY) if lo_f <= x <= hi_f]
+    edges_f = [x for x in edges_f if not ((ex_lo and x == lo_f) or (ex_hi and x == hi_f))]
     plain = st.floats(lo_f, hi_f, exclude_min=ex_lo, exclude_max=ex_hi, allow_nan=False)
     rounded = plain.map(lambda x: round(x, 2)).filter(lambda x: lo_f <= x <= hi_f)
-    return st.sampled_from(edges or [lo_f]) | plain | rounded
+    return st.sampled_from(edges_f or [lo_f]) | plain | rounded
 
 
 def _text(schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
@@ -118,7 +118,7 @@ def _text(schema: Mapping[str, Any]) -> st.SearchStrategy[str]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     free = st.text(
-        st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=lo, max_size=hi
+        st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=lo, max_size=hi
     )
     return st.sampled_from(NAMES) | free
 
@@ -169,7 +169,7 @@ def _allowed(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> st.SearchStr
     return JUNK
 
 
-def documents(calculator: Calculator[Any]) -> st.SearchStrategy[tuple[Any, str, str]]:
+def documents(calculator: AnyCalculator) -> st.SearchStrategy[tuple[Any, str, str]]:
     """(document, text, format) of scenario files for ``calculator``, generated from its JSON
     Schema."""
     schema = json_schema(calculator)
@@ -210,7 +210,7 @@ def _sub_schema(
     return node
 
 
-def single_edits(calculator: Calculator[Any]) -> st.SearchStrategy[tuple[Any, str, str]]:
+def single_edits(calculator: AnyCalculator) -> st.SearchStrategy[tuple[Any, str, str]]:
     """Scenario files that hold the calculator's defaults with one value changed: the value
     comes from the schema of that field (its edges, the tiny values below every smallest
     meaningful value, any value in range, or now and then junk), so that most cases reach the
@@ -256,7 +256,7 @@ def edge_values(schema: Mapping[str, Any]) -> list[Any]:
 
 
 def edge_sweep(
-    calculator: Calculator[Any], base: Mapping[str, Any]
+    calculator: AnyCalculator, base: Mapping[str, Any]
 ) -> Iterator[tuple[Any, str, str]]:
     """Every number of ``base`` (a valid input mapping) set to every edge value of its field
     in turn, one at a time, and every list of numbers with all its entries set to each edge
@@ -353,13 +353,13 @@ def _finite(obj: Any) -> bool:
 def _same(read: Any, value: Any) -> bool:
     """A value read back from CSV text equals the result's value."""
     if value is None:
-        return read == ""
+        return bool(read == "")
     if isinstance(value, bool):
-        return read == str(value)
+        return bool(read == str(value))
     if isinstance(value, int | float):
         return float(read) == float(value)
     text = str(value)
-    return (read[1:] if read.startswith("'") else read) == text
+    return bool((read[1:] if read.startswith("'") else read) == text)
 
 
 def csv_sections(text: str) -> dict[str, list[list[str]]]:
@@ -457,6 +457,6 @@ def check_document(doc: Any, text: str, fmt: str, excel: bool = True) -> Result 
                 else:
                     assert _walk(doc, problem.path), f"no such path {problem.path!r} in {doc!r}"
             return None
-        result = scenario.calculator.compute(scenario.inputs)
+        result = scenario.calculator.compute_valid(scenario.inputs)
         check_exports(result, excel)
         return result

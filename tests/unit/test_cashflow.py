@@ -100,6 +100,7 @@ def test_bad_flows_raise_input_error() -> None:
 def test_npv_at_irr_is_zero(flows: list[float]) -> None:
     rate = cf.irr(flows)
     assume(rate is not None and -0.9 < rate < 5)
+    assert rate is not None
     size = float(np.dot(np.abs(flows), cf.flat_discount_factors(len(flows), rate)))
     assert abs(cf.npv(flows, rate)) <= 1e-7 * size
 

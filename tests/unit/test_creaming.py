@@ -25,7 +25,7 @@ from portal_tools.errors import InputError
 
 from .helpers import all_finite, exports_parse_back
 
-SEGMENTS = [
+SEGMENTS: list[dict[str, Any]] = [
     {"name": "Easy", "share": 0.3, "success_rate": 0.6, "cost_per_participant": 40_000},
     {"name": "Medium", "share": 0.4, "success_rate": 0.35, "cost_per_participant": 50_000},
     {"name": "Hard", "share": 0.3, "success_rate": 0.15, "cost_per_participant": 60_000},

@@ -11,6 +11,7 @@ import html
 
 import pytest
 
+from portal_tools.calculators import present_value
 from portal_tools.inputs import field_meta
 from portal_tools.registry import get
 from portal_tools.results import Result
@@ -101,12 +102,12 @@ def test_removing_a_row_keeps_the_other_rows_bad_text_and_renumbers_it() -> None
 
 
 def test_a_failed_calculation_is_shown_inline_and_the_old_result_marked() -> None:
-    calc = get("present_value")
+    calc = present_value.CALCULATOR
 
-    def compute(inputs: object) -> Result:
+    def compute(inputs: present_value.PresentValueInputs) -> Result:
         if getattr(inputs, "flat_rate", 0) == 0.5:
             raise RuntimeError("boom\nerror: forged")
-        return calc.compute(inputs)  # type: ignore[arg-type]
+        return calc.compute(inputs)
 
     app = CalculatorApp(dataclasses.replace(calc, compute=compute))
     before = app.output.value

@@ -304,7 +304,7 @@ def _grouped_by_hand(n: int) -> str:
     but only for numbers of five or more digits (the SI convention for four-digit numbers)."""
     digits = str(abs(n))
     if len(digits) > 4:
-        groups = []
+        groups: list[str] = []
         while digits:
             groups.insert(0, digits[-3:])
             digits = digits[:-3]

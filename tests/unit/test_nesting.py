@@ -48,7 +48,7 @@ def test_without_requires_the_numbers_are_the_old_ones() -> None:
 def test_three_level_chain_and_a_trigger_on_the_absolute_share() -> None:
     # A 0.6 -> B 0.5 of A -> C 0.5 of B: shares 0.6, 0.3, 0.15 of 100 people = 60, 30, 15.
     # C's trigger 0.2 compares the absolute share 0.15: not reached, C pays nothing.
-    data = {
+    data: dict[str, Any] = {
         "cohort_size": 100,
         "years": 1,
         "delivery_costs": [1],

@@ -206,7 +206,7 @@ def test_format_amounts_reads_back_exactly(values: list[float], convention: str)
 def test_any_text_is_a_finite_number_or_a_clear_error(text: str) -> None:
     for convention in ("da", "en"):
         try:
-            value = parse_number(text, convention, path="f")  # type: ignore[arg-type]
+            value = parse_number(text, convention, path="f")
         except InputError as err:
             assert err.problems[0].path == "f" and err.problems[0].value == text
             continue

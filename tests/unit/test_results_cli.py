@@ -113,5 +113,5 @@ def test_every_preset_loads_and_runs() -> None:
     assert list_presets()
     for name in list_presets():
         scenario = load_preset(name)
-        result = scenario.calculator.compute(scenario.inputs)
+        result = scenario.calculator.compute_valid(scenario.inputs)
         json.loads(result.to_json())

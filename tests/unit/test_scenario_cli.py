@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -100,8 +101,8 @@ def test_json_output_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def _bad(value_path: list[str | int], value: object) -> dict[str, object]:
-    doc = json.loads(json.dumps(GOOD))
-    node = doc
+    doc: dict[str, object] = json.loads(json.dumps(GOOD))
+    node: Any = doc
     for part in value_path[:-1]:
         node = node[part]
     node[value_path[-1]] = value

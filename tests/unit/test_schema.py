@@ -7,9 +7,10 @@ import json
 import pytest
 import yaml
 
+from portal_tools.calculator import Calculator
 from portal_tools.calculators.payment import CALCULATOR as PAYMENT
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, all_calculators
+from portal_tools.registry import all_calculators
 from portal_tools.results import Result
 from portal_tools.scenario import parse_scenario_text
 from portal_tools.schema import (

@@ -1,23 +1,2 @@
-"""Every calculator of the portal; importing this package registers them all."""
-
-from portal_tools.calculators import (
-    budget,
-    creaming,
-    effect_chain,
-    payment,
-    present_value,
-    programme,
-    risk,
-    transaction_costs,
-)
-
-__all__ = [
-    "budget",
-    "creaming",
-    "effect_chain",
-    "payment",
-    "present_value",
-    "programme",
-    "risk",
-    "transaction_costs",
-]
+"""Every calculator of the portal, one module each; each module's ``CALCULATOR`` is listed in
+the catalogue (:mod:`portal_tools.registry`). Importing this package registers nothing."""

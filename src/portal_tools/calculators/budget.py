@@ -47,10 +47,10 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from pydantic import Field
 
+from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -399,15 +399,14 @@ def charts(result: Result) -> list[Chart]:
     return [Chart(ceiling_chart(table, result.currency), ceiling_alt(table, result.currency))]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="budget",
-        title="Budget Act view for the municipality",
-        summary="Yearly effect of a programme on the municipality's service ceiling and total "
-        "budget, the years that burden the ceiling and the burden to be found in each.",
-        inputs=BudgetInputs,
-        compute=compute,
-        page="tools/programme",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="budget",
+    title="Budget Act view for the municipality",
+    summary="Yearly effect of a programme on the municipality's service ceiling and total "
+    "budget, the years that burden the ceiling and the burden to be found in each.",
+    inputs=BudgetInputs,
+    compute=compute,
+    page="tools/programme",
+    headline="service_ceiling_burden_total",
+    charts=charts,
 )

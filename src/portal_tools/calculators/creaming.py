@@ -83,11 +83,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
+from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -770,16 +770,15 @@ def charts(result: Result) -> list[Chart]:
     ]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="creaming",
-        title="Creaming and the tariff",
-        summary="Whom a provider serves under a flat tariff, whole-cohort measurement, an "
-        "obligation to serve everyone referred and a neutral segment tariff, and what each "
-        "costs the commissioner.",
-        inputs=CreamingInputs,
-        compute=compute,
-        page="tools/creaming",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="creaming",
+    title="Creaming and the tariff",
+    summary="Whom a provider serves under a flat tariff, whole-cohort measurement, an "
+    "obligation to serve everyone referred and a neutral segment tariff, and what each "
+    "costs the commissioner.",
+    inputs=CreamingInputs,
+    compute=compute,
+    page="tools/creaming",
+    headline="hardest_segment_served_share",
+    charts=charts,
 )

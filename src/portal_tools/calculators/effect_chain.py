@@ -59,11 +59,11 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools import cashflow
+from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, dec, exact_product, exact_sum
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -419,6 +419,7 @@ METRICS = {
     "chain_rate": Metric("Success rate of the chain", "share", "product of the step rates"),
     "savings_by_holder": Metric("Savings by budget holder (nominal)", "money"),
     "savings_pv_by_holder": Metric("Savings by budget holder, present value", "money"),
+    "costs_by_holder": Metric("Programme costs by budget holder (nominal)", "money"),
     "costs_pv_by_holder": Metric("Programme costs by budget holder, present value", "money"),
     "net_result_pv_by_holder": Metric("Net result by budget holder, present value", "money"),
     "net_result_pv": Metric("Net result, all public budgets, present value", "money"),
@@ -624,15 +625,14 @@ def charts(result: Result) -> list[Chart]:
     ]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="effect_chain",
-        title="Effect chain and budget holders",
-        summary="From a cohort and an effect chain to yearly savings for municipality, region "
-        "and state, net of deadweight and drop-off.",
-        inputs=EffectChainInputs,
-        compute=compute,
-        page="tools/effect-chain",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="effect_chain",
+    title="Effect chain and budget holders",
+    summary="From a cohort and an effect chain to yearly savings for municipality, region "
+    "and state, net of deadweight and drop-off.",
+    inputs=EffectChainInputs,
+    compute=compute,
+    page="tools/effect-chain",
+    headline="net_result_pv",
+    charts=charts,
 )

@@ -73,10 +73,10 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
 
 from portal_tools import cashflow
+from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -1194,15 +1194,14 @@ def charts(result: Result) -> list[Chart]:
     return out
 
 
-CALCULATOR = register(
-    Calculator(
-        name="payment",
-        title="Outcomes contract payment mechanism",
-        summary="Outcome payments under a rate card with triggers and caps, the investor's "
-        "return and the commissioner's value for money.",
-        inputs=PaymentInputs,
-        compute=compute,
-        page="tools/payment",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="payment",
+    title="Outcomes contract payment mechanism",
+    summary="Outcome payments under a rate card with triggers and caps, the investor's "
+    "return and the commissioner's value for money.",
+    inputs=PaymentInputs,
+    compute=compute,
+    page="tools/payment",
+    headline="total_outcome_payments",
+    charts=charts,
 )

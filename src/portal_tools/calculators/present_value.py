@@ -15,10 +15,10 @@ import pandas as pd
 from pydantic import Field
 
 from portal_tools import cashflow
+from portal_tools.calculator import Calculator
 from portal_tools.charts import Chart, cashflow_chart
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = ["CALCULATOR", "PresentValueInputs", "compute"]
@@ -220,14 +220,13 @@ def charts(result: Result) -> list[Chart]:
     return [Chart(cashflow_chart(table, result.currency), alt)]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="present_value",
-        title="Present value and payback",
-        summary="Net present value, internal rate and payback of yearly costs and savings.",
-        inputs=PresentValueInputs,
-        compute=compute,
-        page="tools/present-value",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="present_value",
+    title="Present value and payback",
+    summary="Net present value, internal rate and payback of yearly costs and savings.",
+    inputs=PresentValueInputs,
+    compute=compute,
+    page="tools/present-value",
+    headline="npv",
+    charts=charts,
 )

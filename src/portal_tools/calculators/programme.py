@@ -56,6 +56,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from portal_tools import cashflow
+from portal_tools.calculator import Calculator
 from portal_tools.calculators import payment
 from portal_tools.calculators.budget import (
     budget_summary,
@@ -79,7 +80,6 @@ from portal_tools.charts import PALETTE, Chart, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -540,15 +540,14 @@ def charts(result: Result) -> list[Chart]:
     ]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="programme",
-        title="Programme: who saves, who pays, and the Budget Act view",
-        summary="An effect chain joined with an outcomes contract: savings, costs and payments "
-        "by budget holder, the investor's position and the municipality's service ceiling.",
-        inputs=ProgrammeInputs,
-        compute=compute,
-        page="tools/programme",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="programme",
+    title="Programme: who saves, who pays, and the Budget Act view",
+    summary="An effect chain joined with an outcomes contract: savings, costs and payments "
+    "by budget holder, the investor's position and the municipality's service ceiling.",
+    inputs=ProgrammeInputs,
+    compute=compute,
+    page="tools/programme",
+    headline="total_outcome_payments",
+    charts=charts,
 )

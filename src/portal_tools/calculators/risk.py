@@ -53,12 +53,12 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from portal_tools import cashflow
+from portal_tools.calculator import Calculator
 from portal_tools.calculators import payment
 from portal_tools.calculators.payment import ContractArrays, PaymentInputs
 from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -592,6 +592,7 @@ def _histogram(irr: F64, bins: int = 30) -> pd.DataFrame:
 
 METRICS = {
     "paths": Metric("Simulated paths", "count"),
+    "seed": Metric("Random seed", "number", "the same seed always gives the same result"),
     "mean_total_outcome_payments": Metric("Mean total outcome payments", "money"),
     "deterministic_total_outcome_payments": Metric(
         "Total payments at the expected rates", "money", "the payment calculator's result"
@@ -892,19 +893,18 @@ def charts(result: Result) -> list[Chart]:
     ]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="risk",
-        title="Outcome-risk simulation",
-        summary="Simulates uncertain outcome rates in a payment scenario: percentiles of "
-        "payments, investor IRR and money multiple, and the chance of a loss.",
-        inputs=RiskInputs,
-        compute=compute,
-        page="tools/risk",
-        charts=charts,
-        compute_with_progress=compute,
-        slow=lambda inputs: (
-            inputs.paths * len(inputs.payment.outcomes) * inputs.payment.years > SLOW_CELLS
-        ),
-    )
+CALCULATOR = Calculator(
+    name="risk",
+    title="Outcome-risk simulation",
+    summary="Simulates uncertain outcome rates in a payment scenario: percentiles of "
+    "payments, investor IRR and money multiple, and the chance of a loss.",
+    inputs=RiskInputs,
+    compute=compute,
+    page="tools/risk",
+    headline="prob_investor_loss",
+    charts=charts,
+    compute_with_progress=compute,
+    slow=lambda inputs: (
+        inputs.paths * len(inputs.payment.outcomes) * inputs.payment.years > SLOW_CELLS
+    ),
 )

@@ -49,6 +49,7 @@ when there is no fixed part).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,11 +63,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import NDArray
 
+from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart, money_axis
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
-from portal_tools.registry import Calculator, register
 from portal_tools.results import Metric, Result, format_value
 
 __all__ = [
@@ -100,7 +101,7 @@ Route = Literal["sib", "pbr", "fee_for_service", "in_house_fund"]
 PHASES: tuple[str, ...] = get_args(Phase)
 SIDES: tuple[str, ...] = get_args(Side)
 BASES: tuple[str, ...] = get_args(Basis)
-ROUTES: tuple[str, ...] = get_args(Route)
+ROUTES: tuple[Route, ...] = get_args(Route)
 
 BASELINE_ROUTE = "fee_for_service"
 
@@ -258,19 +259,18 @@ DEFAULT_PRESET = "transaction_costs_first_programme"
 every number is an assumption, labelled in the preset file beside verified reference points."""
 
 
-def _preset_inputs(name: str) -> dict[str, Any]:
-    """The ``inputs`` mapping of a shipped preset file (read directly, without validation)."""
-    text = (resources.files("portal_tools") / "presets" / f"{name}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+@functools.cache
+def _defaults() -> dict[str, Any]:
+    """The ``inputs`` mapping of :data:`DEFAULT_PRESET` (one source for the defaults), read
+    directly without validation the first time a default is needed, never at import."""
+    folder = resources.files("portal_tools") / "presets"
+    data = yaml.safe_load((folder / f"{DEFAULT_PRESET}.yaml").read_text("utf-8"))
     return dict(data["inputs"])
 
 
-_DEFAULTS = _preset_inputs(DEFAULT_PRESET)
-
-
 def _default_items() -> list[CostItem]:
-    """The cost items of :data:`DEFAULT_PRESET` (one source for the defaults)."""
-    return [CostItem(**row) for row in _DEFAULTS["cost_items"]]
+    """The cost items of :data:`DEFAULT_PRESET`."""
+    return [CostItem(**row) for row in _defaults()["cost_items"]]
 
 
 class TransactionCostInputs(Inputs):
@@ -292,10 +292,10 @@ class TransactionCostInputs(Inputs):
         "municipality funds the intervention itself.",
         min_length=1,
         max_length=len(ROUTES),
-        default_factory=lambda: list(_DEFAULTS["routes"]),
+        default_factory=lambda: list(_defaults()["routes"]),
     )
     cohort_size: int = field(
-        _DEFAULTS["cohort_size"],
+        default_factory=lambda: int(_defaults()["cohort_size"]),
         label="Participants",
         help="Number of participants over the whole contract.",
         unit="people",
@@ -304,7 +304,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     delivery_cost: float = field(
-        float(_DEFAULTS["delivery_cost"]),
+        default_factory=lambda: float(_defaults()["delivery_cost"]),
         label="Delivery cost",
         help="Cost of delivering the intervention itself over the whole contract, without "
         "transaction costs.",
@@ -315,7 +315,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     years: int = field(
-        _DEFAULTS["years"],
+        default_factory=lambda: int(_defaults()["years"]),
         label="Contract years",
         help="Length of the contract; per-year items are counted once per year.",
         unit="years",
@@ -324,7 +324,7 @@ class TransactionCostInputs(Inputs):
         assumption=True,
     )
     threshold_share: float = field(
-        _DEFAULTS["threshold_share"],
+        default_factory=lambda: float(_defaults()["threshold_share"]),
         label="Threshold share",
         help="The transaction-cost share of delivery you would accept (0.15 = 15 %); the "
         "calculator finds the programme size at which each route falls to it.",
@@ -839,15 +839,14 @@ def charts(result: Result) -> list[Chart]:
     return [Chart(_phase_side_chart(result), bars_alt), Chart(figure, curve_alt)]
 
 
-CALCULATOR = register(
-    Calculator(
-        name="transaction_costs",
-        title="Transaction costs by delivery route",
-        summary="Transaction costs of a programme by route, phase and side, their share of "
-        "delivery and the size at which they fall below a threshold.",
-        inputs=TransactionCostInputs,
-        compute=compute,
-        page="tools/transaction-costs",
-        charts=charts,
-    )
+CALCULATOR = Calculator(
+    name="transaction_costs",
+    title="Transaction costs by delivery route",
+    summary="Transaction costs of a programme by route, phase and side, their share of "
+    "delivery and the size at which they fall below a threshold.",
+    inputs=TransactionCostInputs,
+    compute=compute,
+    page="tools/transaction-costs",
+    headline="total_by_route",
+    charts=charts,
 )

@@ -37,6 +37,7 @@ import ipywidgets as W
 import yaml
 from pydantic import BaseModel
 
+from portal_tools.calculator import AnyCalculator
 from portal_tools.charts import Chart
 from portal_tools.errors import InputError, Problem, format_path
 from portal_tools.inputs import (
@@ -48,7 +49,6 @@ from portal_tools.inputs import (
     field_meta,
 )
 from portal_tools.reading import read_document
-from portal_tools.registry import Calculator
 from portal_tools.results import Result
 from portal_tools.scenario import (
     decode_scenario_bytes,
@@ -597,7 +597,7 @@ class CalculatorApp:
 
     def __init__(
         self,
-        calculator: Calculator[Any],
+        calculator: AnyCalculator,
         initial: Inputs | dict[str, Any] | None = None,
         charts: Callable[[Result], Sequence[Chart]] | None = None,
         fields: Sequence[str] | None = None,
@@ -742,8 +742,8 @@ class CalculatorApp:
         """Run the calculator; a slow run (as the calculator declares) shows a progress bar."""
         inputs = self.inputs if inputs is None else inputs
         calc = self.calculator
-        if calc.compute_with_progress is None or not calc.slow(inputs):
-            return calc.compute(inputs)
+        if not calc.is_slow(inputs):
+            return calc.compute_valid(inputs)
         self.progress.value = 0.0
         self.progress.layout.display = None
 
@@ -751,7 +751,7 @@ class CalculatorApp:
             self.progress.value = fraction
 
         try:
-            return calc.compute_with_progress(inputs, report)
+            return calc.compute_valid(inputs, report)
         finally:
             self.progress.layout.display = "none"
 
