@@ -5,8 +5,8 @@ numbers into the prose and assert them against hand calculations. In a reader's 
 (Binder, ``make lab``) those cells would run on whatever the reader typed into the form and fail.
 Pages load this extension in their first cell, ``%load_ext portal_tools.notebook``, and start each
 build-time cell with the cell magic ``%%build_only``: the cell runs when the page is executed by
-the book build or the notebook tests, and is skipped in a notebook opened through a Jupyter
-server.
+the book build (or any kernel started without a Jupyter server), and is skipped in a notebook
+opened through a Jupyter server.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import os
 from typing import Any
 
 # jupyter_server sets this in the environment of every kernel it starts for a notebook (the path
-# of that notebook); the book build (myst-nb through jupyter-cache/nbclient) and nbval start
-# their kernels without a server and never set it.
+# of that notebook); the book build (myst-nb through jupyter-cache/nbclient) starts
+# its kernels without a server and never sets it.
 SERVER_SESSION_VARIABLE = "JPY_SESSION_NAME"
 
 
 def building() -> bool:
-    """True when the page runs in the book build or the notebook tests, False when a reader runs
+    """True when the page runs in the book build (no Jupyter server), False when a reader runs
     it in JupyterLab or Notebook (a kernel started by a Jupyter server)."""
     return SERVER_SESSION_VARIABLE not in os.environ
 
