@@ -89,17 +89,19 @@ def _raw_prose(page: Any) -> list[str]:
     """Markdown cells whose rendered text still shows MyST source, as ``index: text`` lines.
 
     JupyterLab renders a cell only when it is scrolled into view, and jupyterlab-myst renders
-    asynchronously, so each cell is brought into view and given a few seconds to render."""
+    asynchronously (into a ``.myst`` element beside the hidden editor), so each cell is brought
+    into view and given a few seconds to render."""
     found: list[str] = page.evaluate(
         f"""async (pattern) => {{
             const nb = {PANEL}.content, raw = new RegExp(pattern, 'm'), bad = [];
+            const RENDERED = '.jp-InputArea > .myst, .jp-MarkdownOutput';
             const pause = ms => new Promise(r => setTimeout(r, ms));
             for (const [i, cell] of nb.widgets.entries()) {{
                 if (cell.model.type !== 'markdown') continue;
                 await nb.scrollToItem(i, 'start');
                 let text = '';
                 for (let t = 0; t < 50; t++) {{
-                    const out = cell.node.querySelector('.jp-MarkdownOutput');
+                    const out = cell.node.querySelector(RENDERED);
                     text = out ? out.innerText : '';
                     if (cell.rendered && text.trim() && !raw.test(text)) break;
                     await pause(100);
