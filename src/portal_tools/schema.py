@@ -38,8 +38,6 @@ __all__ = [
     "schema_html",
 ]
 
-SCENARIO_KEYS = ("calculator", "title", "description", "assumptions", "inputs")
-
 
 @dataclass(frozen=True)
 class SchemaField:

@@ -39,7 +39,7 @@ from pydantic import BaseModel
 
 from portal_tools.calculator import AnyCalculator
 from portal_tools.charts import Chart
-from portal_tools.errors import InputError, Problem, format_path
+from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import (
     FieldMeta,
     Inputs,
@@ -810,8 +810,3 @@ class CalculatorApp:
 
 
 _LOAD_HEADING = "The scenario file was not loaded; the form keeps its inputs."
-
-
-def path_for(*parts: str | int) -> str:
-    """Field path helper re-exported for pages and tests."""
-    return format_path(parts)
