@@ -13,7 +13,6 @@ year 70 is not verified, so horizons beyond 70 years are refused.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -675,8 +674,3 @@ def peak_exposure(flows: ArrayLike) -> float:
     """Largest cumulative negative position, as a positive amount (0 if never negative)."""
     cum = cumulative(flows)
     return float(max(0.0, -float(np.min(cum))))
-
-
-def as_list(values: Sequence[float] | NDArray[np.float64]) -> list[float]:
-    """Plain Python floats, for JSON output."""
-    return [float(v) for v in values]

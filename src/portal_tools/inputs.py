@@ -46,8 +46,13 @@ __all__ = [
     "Smallest",
     "allowed_text",
     "field",
+    "field_bounds",
     "field_meta",
+    "item_type",
+    "model_of",
     "parse",
+    "strip_optional",
+    "text_problem",
     "unsafe_characters",
 ]
 
@@ -73,7 +78,7 @@ _MAYBE_UNSAFE = re.compile(
 """A quick test for the characters :func:`unsafe_characters` names (most texts have none)."""
 
 
-def _text_problem(text: str) -> str | None:
+def text_problem(text: str) -> str | None:
     if not _MAYBE_UNSAFE.search(text):
         return None
     bad = unsafe_characters(text)
@@ -171,7 +176,7 @@ _WHOLE = 2.0**53
 def _int_fields(model: type[BaseModel]) -> tuple[str, ...]:
     names = []
     for name, info in model.model_fields.items():
-        bare, _ = _strip_optional(info.annotation)
+        bare, _ = strip_optional(info.annotation)
         if bare is int:
             names.append(name)
     return tuple(names)
@@ -230,7 +235,7 @@ class Inputs(BaseModel):
             texts = [k for k in value if isinstance(k, str)]
             texts += [v for v in value.values() if isinstance(v, str)]
         for text in texts:
-            problem = _text_problem(text)
+            problem = text_problem(text)
             if problem:
                 raise PydanticCustomError("unsafe_text", problem)
         return value
@@ -388,11 +393,11 @@ class FieldMeta:
     reserved: tuple[str, ...] = ()
 
 
-def _bounds(metadata: Sequence[Any]) -> dict[str, Any]:
+def field_bounds(metadata: Sequence[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in metadata:
         if isinstance(item, FieldInfo):
-            out.update(_bounds(item.metadata))
+            out.update(field_bounds(item.metadata))
             continue
         for key in ("ge", "le", "gt", "lt", "min_length", "max_length", "smallest", "reserved"):
             value = getattr(item, key, None)
@@ -405,7 +410,7 @@ def field_meta(model: type[BaseModel], name: str) -> FieldMeta:
     """Collect the metadata of field ``name`` of ``model``."""
     info: FieldInfo = model.model_fields[name]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    b = _bounds(info.metadata)
+    b = field_bounds(info.metadata)
     default = None if info.is_required() else info.get_default(call_default_factory=True)
     step = extra.get("step")
     return FieldMeta(
@@ -461,7 +466,7 @@ def _joined(rng: str) -> str:
     return f" of {rng}" if rng.startswith("at ") else f" {rng}"
 
 
-def _strip_optional(annotation: Any) -> tuple[Any, bool]:
+def strip_optional(annotation: Any) -> tuple[Any, bool]:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
@@ -472,11 +477,11 @@ def _strip_optional(annotation: Any) -> tuple[Any, bool]:
 
 def _type_text(annotation: Any, bounds: Mapping[str, Any]) -> str:
     """Describe an annotation and its bounds in words, e.g. 'a number from 0 to 1'."""
-    annotation, optional = _strip_optional(annotation)
+    annotation, optional = strip_optional(annotation)
     extra_bounds: dict[str, Any] = dict(bounds)
     if get_origin(annotation) is Annotated:
         base, *meta = get_args(annotation)
-        extra_bounds.update(_bounds(meta))
+        extra_bounds.update(field_bounds(meta))
         annotation = base
     origin = get_origin(annotation)
     if annotation is bool:
@@ -555,8 +560,8 @@ def allowed_text(meta: FieldMeta) -> str:
     return text
 
 
-def _item_type(annotation: Any) -> Any:
-    annotation, _ = _strip_optional(annotation)
+def item_type(annotation: Any) -> Any:
+    annotation, _ = strip_optional(annotation)
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     args = get_args(annotation)
@@ -568,8 +573,8 @@ def _item_type(annotation: Any) -> Any:
     return None
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    annotation, _ = _strip_optional(annotation)
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    annotation, _ = strip_optional(annotation)
     if get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -590,13 +595,13 @@ def _describe_location(model: type[BaseModel], loc: Sequence[str | int]) -> tupl
         ):
             meta = field_meta(current_model, part)
             annotation = meta.annotation
-            current_model = _model_of(annotation)
+            current_model = model_of(annotation)
         elif annotation is not None:
-            item = _item_type(annotation)
+            item = item_type(annotation)
             if item is None:
                 break
             annotation = item
-            current_model = _model_of(item)
+            current_model = model_of(item)
             if meta is not None:
                 meta = FieldMeta(
                     **{**meta.__dict__, "annotation": item, "min_length": None, "max_length": None}
@@ -679,10 +684,10 @@ def _model_of_location(model: type[BaseModel], loc: Sequence[str | int]) -> type
     for part in loc:
         if isinstance(part, str) and current is not None and part in current.model_fields:
             annotation = current.model_fields[part].annotation
-            current = _model_of(annotation)
+            current = model_of(annotation)
         elif annotation is not None:
-            annotation = _item_type(annotation)
-            current = _model_of(annotation)
+            annotation = item_type(annotation)
+            current = model_of(annotation)
     return current
 
 

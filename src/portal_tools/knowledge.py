@@ -36,7 +36,6 @@ __all__ = [
     "parse_source",
     "schema_table",
     "survey_fact",
-    "survey_percent",
 ]
 
 Kind = str  # one of: text, int, number, percent, probability, year, date, source
@@ -456,15 +455,6 @@ def load(name: str, directory: Path | None = None) -> pd.DataFrame:
 def load_all(directory: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every data file, validated (the first invalid file raises)."""
     return {name: load(name, directory) for name in DATA_FILES}
-
-
-def survey_percent(figure_id: str, directory: Path | None = None) -> float:
-    """The percentage of one survey figure by its ``id`` in ``survey_figures.csv``."""
-    table = load("survey_figures.csv", directory)
-    match = table.loc[table["id"] == figure_id, "percent"]
-    if match.empty:
-        raise InputError.single("survey_figures.csv id", figure_id, "an id present in the file")
-    return float(match.iloc[0])
 
 
 def survey_fact(key: str, directory: Path | None = None) -> Any:

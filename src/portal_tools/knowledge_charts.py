@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from portal_tools.charts import PALETTE, Chart, png_bytes
 from portal_tools.knowledge import fmt_date, fmt_number
-from portal_tools.ui.render import table_html
+from portal_tools.tables import table_html
 
 __all__ = [
     "figure_html",

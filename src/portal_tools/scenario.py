@@ -19,7 +19,7 @@ import yaml
 
 from portal_tools.calculator import AnyCalculator
 from portal_tools.errors import InputError, Problem, format_path, split_path
-from portal_tools.inputs import Inputs, _text_problem
+from portal_tools.inputs import Inputs, text_problem
 from portal_tools.reading import (
     MAX_FILE_BYTES,
     Format,
@@ -111,7 +111,7 @@ def _text_field(data: Mapping[str, Any], key: str, one_line: bool) -> tuple[str,
     if not isinstance(value, str):
         return "", [Problem(key, value, "text")]
     checked = value if one_line else value.replace("\n", " ").replace("\t", " ")
-    problem = _text_problem(checked)
+    problem = text_problem(checked)
     return value, ([Problem(key, value, problem)] if problem else [])
 
 

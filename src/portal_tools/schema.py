@@ -25,7 +25,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from portal_tools.calculator import AnyCalculator
-from portal_tools.inputs import _item_type, _model_of, allowed_text, field_meta
+from portal_tools.inputs import allowed_text, field_meta, item_type, model_of
 from portal_tools.scenario import dump_scenario
 
 __all__ = [
@@ -37,8 +37,6 @@ __all__ = [
     "schema_frame",
     "schema_html",
 ]
-
-SCENARIO_KEYS = ("calculator", "title", "description", "assumptions", "inputs")
 
 
 @dataclass(frozen=True)
@@ -85,8 +83,8 @@ def schema_fields(model: type[BaseModel], prefix: str = "", depth: int = 0) -> l
         meta = field_meta(model, name)
         path = f"{prefix}{name}"
         allowed = allowed_text(replace(meta, unit=""))  # the unit has its own column
-        row_model = _model_of(_item_type(meta.annotation))
-        nested = _model_of(meta.annotation)
+        row_model = model_of(item_type(meta.annotation))
+        nested = model_of(meta.annotation)
         if row_model is not None:
             allowed = _table_text(meta.min_length, meta.max_length)
         elif nested is not None:

@@ -86,7 +86,6 @@ __all__ = [
     "item_cash_and_staff",
     "item_costs",
     "item_scaling_parts",
-    "item_total",
     "reading",
     "route_costs",
     "share_at_size",
@@ -370,16 +369,6 @@ def item_cash_and_staff(
     return item.amount * m, staff
 
 
-def item_total(item: CostItem, cohort_size: float, years: float, delivery_cost: float) -> float:
-    """Total cost of one item over the contract (DKK).
-
-    fixed: ``unit``; per_year: ``unit * years``; per_participant: ``unit * cohort_size``;
-    share_of_delivery: ``amount * delivery_cost``; with ``unit = amount + hours * hourly_rate``.
-    """
-    cash, staff = item_cash_and_staff(item, cohort_size, years, delivery_cost)
-    return cash + staff
-
-
 def item_scaling_parts(item: CostItem, total: float, delivery_cost: float) -> tuple[float, float]:
     """Split an item's ``total`` into a part that stays when the programme is scaled and a part
     that scales, the latter as a share of delivery: ``(total, 0)`` for fixed and per-year items,
@@ -463,7 +452,9 @@ class RouteCosts:
 
 
 def _exact_parts(item: CostItem, cohort_size: int, years: int, delivery_cost: float) -> Decimal:
-    """The item's total as an exact decimal of its inputs (see :func:`item_total`)."""
+    """The item's total over the contract as an exact decimal of its inputs (DKK): fixed
+    ``unit``; per_year ``unit * years``; per_participant ``unit * cohort_size``;
+    share_of_delivery ``amount * delivery_cost``; with ``unit = amount + hours * hourly_rate``."""
     if item.basis == "share_of_delivery":
         return EXACT.multiply(dec(item.amount), dec(delivery_cost))
     unit = dec(item.amount)

@@ -39,14 +39,14 @@ from pydantic import BaseModel
 
 from portal_tools.calculator import AnyCalculator
 from portal_tools.charts import Chart
-from portal_tools.errors import InputError, Problem, format_path
+from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import (
     FieldMeta,
     Inputs,
-    _item_type,
-    _model_of,
-    _strip_optional,
     field_meta,
+    item_type,
+    model_of,
+    strip_optional,
 )
 from portal_tools.reading import read_document
 from portal_tools.results import Result
@@ -160,13 +160,13 @@ def _description(meta: FieldMeta) -> str:
 
 def _allows_percent(meta: FieldMeta, annotation: Any = None) -> bool:
     """A share or rate (its whole range lies within -1 to 1) may be typed as '60 %'."""
-    from portal_tools.inputs import _bounds
+    from portal_tools.inputs import field_bounds
 
     bounds: dict[str, Any] = {
         k: getattr(meta, k) for k in ("ge", "le", "gt", "lt") if getattr(meta, k) is not None
     }
     if annotation is not None and get_origin(annotation) is not None:
-        bounds.update(_bounds(get_args(annotation)[1:]))
+        bounds.update(field_bounds(get_args(annotation)[1:]))
     low = bounds.get("ge", bounds.get("gt"))
     high = bounds.get("le", bounds.get("lt"))
     return low is not None and high is not None and low >= -1 and high <= 1
@@ -310,7 +310,7 @@ def _number(
 def _amounts(
     meta: FieldMeta, value: Any, path: str, compact: bool, numbers: NumberFormat
 ) -> Control:
-    item = _item_type(_strip_optional(meta.annotation)[0])
+    item = item_type(strip_optional(meta.annotation)[0])
     return _TextNumberControl(
         meta,
         value,
@@ -519,7 +519,7 @@ class ListControl(Control):
 
 def _col_width(model: type[BaseModel], name: str) -> str:
     meta = field_meta(model, name)
-    bare, _ = _strip_optional(meta.annotation)
+    bare, _ = strip_optional(meta.annotation)
     if meta.widget == "amounts" or get_origin(bare) in (list, dict):
         return "14em"
     if bare is str:
@@ -538,16 +538,16 @@ def build_control(
     and write ``numbers``' format (Danish unless given)."""
     path = path or meta.name
     numbers = numbers or NumberFormat()
-    bare, optional = _strip_optional(meta.annotation)
+    bare, optional = strip_optional(meta.annotation)
     origin = get_origin(bare)
     if meta.widget == "amounts" or (origin is list and _item_is_number(bare)):
         return _amounts(meta, value, path, compact, numbers)
-    if origin is list and _model_of(_item_type(bare)) is not None:
-        model = _model_of(_item_type(bare))
+    if origin is list and model_of(item_type(bare)) is not None:
+        model = model_of(item_type(bare))
         assert model is not None
         return ListControl(meta, model, value, path, numbers)
-    if origin is list and get_origin(_item_type(bare)) is Literal:
-        return _path(_choices(meta, value, get_args(_item_type(bare)), compact), path)
+    if origin is list and get_origin(item_type(bare)) is Literal:
+        return _path(_choices(meta, value, get_args(item_type(bare)), compact), path)
     if origin is Literal:
         return _path(_choice(meta, value, get_args(bare), compact), path)
     if bare is bool and not optional:
@@ -566,10 +566,10 @@ def _path(control: Control, path: str) -> Control:
 
 
 def _item_is_number(annotation: Any) -> bool:
-    item = _item_type(annotation)
+    item = item_type(annotation)
     if item is None:
         return False
-    base, _ = _strip_optional(item)
+    base, _ = strip_optional(item)
     if get_args(base) and get_origin(base) is not None and get_origin(base) is not list:
         base = get_args(base)[0]
     return base in (int, float)
@@ -810,8 +810,3 @@ class CalculatorApp:
 
 
 _LOAD_HEADING = "The scenario file was not loaded; the form keeps its inputs."
-
-
-def path_for(*parts: str | int) -> str:
-    """Field path helper re-exported for pages and tests."""
-    return format_path(parts)

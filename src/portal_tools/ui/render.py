@@ -6,11 +6,10 @@ import base64
 import html
 from collections.abc import Sequence
 
-import pandas as pd
-
 from portal_tools.charts import Chart, png_bytes
 from portal_tools.errors import MAX_SHOWN_PROBLEMS, Problem, escape_text, more_text
 from portal_tools.results import Result, format_value
+from portal_tools.tables import table_html
 
 __all__ = [
     "Chart",
@@ -20,7 +19,6 @@ __all__ = [
     "result_html",
     "stale_html",
     "summary_html",
-    "table_html",
 ]
 
 
@@ -44,44 +42,6 @@ def summary_html(result: Result) -> str:
         "<table class='portal-summary'><caption>Summary</caption>"
         "<thead><tr><th scope='col'>Measure</th><th scope='col'>Value</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
-    """A results table with thousands separators, year as an integer column."""
-    shown = table.head(max_rows)
-    head = "".join(
-        f"<th scope='col' style='text-align:right'>{html.escape(str(c).replace('_', ' '))}</th>"
-        for c in shown
-    )
-    body = []
-    for _, row in shown.iterrows():
-        cells = []
-        for col, value in row.items():
-            if isinstance(value, float) and col != "discount_factor" and abs(value) >= 10:
-                text = f"{value:,.0f}".replace(",", " ")
-            elif isinstance(value, float):
-                text = f"{value:.4g}"
-            elif value is None:
-                text = ""
-            else:
-                text = str(value)
-            cells.append(
-                f"<td style='white-space:nowrap;text-align:right'>{html.escape(text)}</td>"
-            )
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    more = (
-        f"<p>Showing {max_rows} of {len(table)} rows; download for all.</p>"
-        if len(table) > max_rows
-        else ""
-    )
-    return (
-        # width 0 with min-width 100 %: a wide table scrolls inside its box instead of
-        # widening the whole result (and clipping the text beside it).
-        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' "
-        "tabindex='0' style='overflow-x:auto;width:0;min-width:100%'>"
-        f"<table class='portal-table'><caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
     )
 
 
