@@ -36,6 +36,7 @@ __all__ = [
     "payback_year",
     "peak_exposure",
     "public_discount_factors",
+    "rate_label",
 ]
 
 PUBLIC_RATE_SHORT = 0.035
@@ -46,6 +47,20 @@ PUBLIC_RATE_SWITCH_YEAR = 35
 """Last year (counted from the base year, which is year 0) discounted at the short rate."""
 PUBLIC_RATE_MAX_YEAR = 70
 """Longest verified horizon, in years from the base year."""
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:g} %"
+
+
+def rate_label(rate: float | None) -> str:
+    """Words for the discount rate a result used: ``None`` is the public rate with both of its
+    steps (built from the constants above), a number a flat rate with two decimals."""
+    if rate is None:
+        short, long = _percent(PUBLIC_RATE_SHORT), _percent(PUBLIC_RATE_LONG)
+        switch, last = PUBLIC_RATE_SWITCH_YEAR, PUBLIC_RATE_MAX_YEAR
+        return f"public rate: {short} (years 0-{switch}), {long} (years {switch + 1}-{last})"
+    return f"flat rate: {rate * 100:.2f} %"
 
 
 _SCALAR_COLUMNS = 4

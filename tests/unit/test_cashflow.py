@@ -131,3 +131,24 @@ def test_results_are_finite(flows: list[float]) -> None:
 def test_public_factors_are_decreasing_and_positive(n: int) -> None:
     d = cf.public_discount_factors(n)
     assert d[0] == 1.0 and np.all(d > 0) and np.all(np.diff(d) < 0)
+
+
+def test_rate_label_states_both_public_steps_and_a_flat_rate_with_two_decimals() -> None:
+    """One label for every calculator (issue 11): the public rate names both of its steps."""
+    assert cf.rate_label(None) == "public rate: 3.5 % (years 0-35), 2.5 % (years 36-70)"
+    assert cf.rate_label(0.04) == "flat rate: 4.00 %"
+    assert cf.rate_label(0.0125) == "flat rate: 1.25 %"
+    assert cf.rate_label(0.0) == "flat rate: 0.00 %"
+
+
+def test_every_calculator_reports_the_public_rate_in_the_same_words() -> None:
+    from portal_tools.registry import all_calculators
+
+    labels = {
+        name: result.summary["discount_rate"]
+        for name, calc in all_calculators().items()
+        if "discount_rate" in (result := calc.run(None)).summary
+        and not str(result.summary["discount_rate"]).startswith("flat")
+    }
+    assert len(labels) >= 3, labels
+    assert set(labels.values()) == {cf.rate_label(None)}, labels

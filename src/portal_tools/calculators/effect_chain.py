@@ -85,7 +85,6 @@ __all__ = [
     "default_consequences",
     "default_steps",
     "effect_path",
-    "rate_label",
     "shares",
 ]
 
@@ -399,13 +398,6 @@ def shares(amounts: dict[str, float]) -> dict[str, float | None]:
     return {k: v / total for k, v in amounts.items()}
 
 
-def rate_label(rate: float | None) -> str:
-    """Words for the discount rate used."""
-    if rate is None:
-        return "public rate: 3.5 % (years 0-35)"
-    return f"flat rate: {rate * 100:.2f} %"
-
-
 def _by_holder(values: F64) -> dict[str, float]:
     return {h: float(values[i]) for i, h in enumerate(HOLDERS)}
 
@@ -499,7 +491,7 @@ def compute(inputs: EffectChainInputs) -> Result:
         "payback_year": cashflow.payback_year(net),
         "share_of_savings_by_holder": shares(nominal),
         "savings_by_ceiling": {c: float(f.savings[:, j, :].sum()) for j, c in enumerate(CEILINGS)},
-        "discount_rate": rate_label(inputs.discount_rate),
+        "discount_rate": cashflow.rate_label(inputs.discount_rate),
     }
     return Result(
         "effect_chain",

@@ -932,12 +932,6 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return ratio if math.isfinite(ratio) else None
 
 
-def _rate_label(rate: float | None) -> str:
-    if rate is None:
-        return "public rate: 3.5 % (years 0-35)"
-    return f"flat rate: {rate * 100:.2f} %"
-
-
 def _tables(
     inputs: PaymentInputs, contract: ContractArrays, s: Settlement, paid: F64, factors: F64
 ) -> dict[str, pd.DataFrame]:
@@ -1036,7 +1030,7 @@ def compute(inputs: PaymentInputs) -> Result:
         "cost_per_achievement": _ratio(total, achievements),
         "commissioner_value_pv": value_pv,
         "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
-        "discount_rate": _rate_label(contract.discount_rate),
+        "discount_rate": cashflow.rate_label(contract.discount_rate),
     }
     notes = _notes(inputs, contract, s, summary, flows, rule)
     tables = _tables(inputs, contract, s, yearly, factors)
@@ -1066,7 +1060,7 @@ def _notes(
             "The investor's cash flow",
             format_value(summary["investor_npv_at_hurdle"], "money", inputs.currency),
             format_value(summary["investor_mirr"], "rate"),
-            _rate_label(contract.discount_rate),
+            cashflow.rate_label(contract.discount_rate),
         )
     if contract.valued.any() and not contract.valued.all():
         unvalued = [n for n, v in zip(contract.names, contract.valued, strict=True) if not v]

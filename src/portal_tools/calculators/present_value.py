@@ -137,13 +137,6 @@ METRICS = {
 }
 
 
-def rate_label(rate: float | None) -> str:
-    """Words for the rate used: the public rate or a flat rate."""
-    if rate is None:
-        return "public rate: 3.5 % (years 0-35), 2.5 % (years 36-70)"
-    return f"flat rate: {rate * 100:.2f} %"
-
-
 def compute(inputs: PresentValueInputs) -> Result:
     """NPV, IRR, payback and the yearly table for the inputs.
 
@@ -167,7 +160,7 @@ def compute(inputs: PresentValueInputs) -> Result:
         "The net flow",
         format_value(npv, "money", inputs.currency),
         format_value(mirr, "rate"),
-        rate_label(inputs.rate),
+        cashflow.rate_label(inputs.rate),
     )
     total_costs = float(costs.sum())
     table = pd.DataFrame(
@@ -196,7 +189,7 @@ def compute(inputs: PresentValueInputs) -> Result:
         "total_savings": float(savings.sum()),
         "money_multiple": float(savings.sum()) / total_costs if total_costs >= MIN_COST else None,
         "years": n,
-        "discount_rate": rate_label(inputs.rate),
+        "discount_rate": cashflow.rate_label(inputs.rate),
     }
     return Result("present_value", summary, {"yearly": table}, METRICS, notes, inputs.currency)
 

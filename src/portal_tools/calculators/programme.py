@@ -73,7 +73,6 @@ from portal_tools.calculators.effect_chain import (
     CostInputs,
     EffectChainInputs,
     chain_flows,
-    rate_label,
     shares,
 )
 from portal_tools.charts import PALETTE, Chart, year_axes
@@ -448,7 +447,7 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "service_ceiling_burden_total": b["service_ceiling_burden_total"],
         "service_ceiling_room_total": b["service_ceiling_room_total"],
         "years_burdening_service_ceiling": b["years_burdening_service_ceiling"],
-        "discount_rate": rate_label(inputs.discount_rate),
+        "discount_rate": cashflow.rate_label(inputs.discount_rate),
     }
     yearly = pd.DataFrame({"year": np.arange(1, inputs.years + 1), "effect": f.effect})
     for i, h in enumerate(HOLDERS):
