@@ -13,8 +13,6 @@ import html
 from collections.abc import Sequence
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from portal_tools.charts import PALETTE, Chart, png_bytes
 from portal_tools.knowledge import fmt_date, fmt_number
@@ -78,6 +76,8 @@ def survey_chart(
         raise ValueError(f"{len(bar_labels)} labels for {len(table)} bars")
     values = table["Percent"].to_list()
     height = 0.55 * len(values) + 1.2
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     positions = list(range(len(values)))[::-1]
@@ -115,6 +115,8 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
             "Measure": counts["measure"].to_numpy(),
         }
     )
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 3.8), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     xs = list(range(len(table)))
@@ -132,6 +134,8 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
     ax.set_xticks(xs, [fmt_date(d) for d in table["Date"]], fontsize=9)
     ax.set_ylabel("Impact bonds")
     ax.set_title("Impact bonds worldwide, as counted at each date", fontsize=11)
+    from matplotlib.patches import Patch
+
     handles = [Patch(color=c, label=p) for p, c in _PUBLISHER_COLOURS.items()]
     ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -158,6 +162,8 @@ def repayment_chart(record: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
         }
     )
     total = int(table["Impact bonds"].sum())
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 3.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     positions = list(range(len(table)))[::-1]

@@ -76,11 +76,10 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools.calculator import Calculator
@@ -89,6 +88,9 @@ from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -727,6 +729,8 @@ def _served_chart(result: Result) -> Figure:
     segs = result.tables["segments"]
     names = list(segs["segment"])
     referred = segs["referred"].to_numpy(dtype=float)
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(comp))

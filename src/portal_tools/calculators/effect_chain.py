@@ -51,11 +51,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools import cashflow
@@ -65,6 +64,9 @@ from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, dec, exact_product, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -544,6 +546,8 @@ def _notes(
 
 def _funnel_chart(result: Result) -> Figure:
     table = result.tables["chain"]
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 0.55 * len(table) + 1.4), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     values = table["participants"].to_numpy(dtype=float)
@@ -571,6 +575,8 @@ def _funnel_chart(result: Result) -> Figure:
 
 def _holders_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     years = table["year"].to_numpy()

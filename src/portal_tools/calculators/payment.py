@@ -64,11 +64,10 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
 
@@ -78,6 +77,9 @@ from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",

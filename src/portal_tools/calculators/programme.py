@@ -49,11 +49,10 @@ Semantics (years ``t = 1 .. years``)
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
@@ -81,6 +80,9 @@ from portal_tools.errors import InputError, Problem
 from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -490,6 +492,8 @@ def compute(inputs: ProgrammeInputs) -> Result:
 
 def _holders_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     years = table["year"].to_numpy()

@@ -46,10 +46,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from portal_tools import cashflow
@@ -60,6 +60,9 @@ from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -843,6 +846,8 @@ def _fan_chart(result: Result) -> Figure:
 
 def _irr_chart(result: Result) -> Figure:
     hist = result.tables["irr_histogram"]
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     if len(hist):
