@@ -24,9 +24,9 @@ __all__ = [
     "Chart",
     "cashflow_chart",
     "money_axis",
+    "new_figure",
     "png_bytes",
     "year_axes",
-    "year_figure",
 ]
 
 # Colour-blind-safe palette (Okabe-Ito).
@@ -56,12 +56,12 @@ def money_axis(ax: Axes, currency: str = "DKK") -> None:
     ax.set_ylabel(currency)
 
 
-def year_figure(height: float = 4.2) -> tuple[Figure, Axes]:
-    """A new 8-inch-wide figure with one axes, for a chart over contract years."""
+def new_figure(width: float = 8, height: float = 4.2) -> Figure:
+    """A new empty figure of ``width`` x ``height`` inches at 100 dpi with constrained layout:
+    the one way every chart of the portal starts (add axes with ``fig.add_subplot()``)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
-    return fig, fig.add_subplot()
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
 def year_axes(
@@ -92,7 +92,8 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
 
     ``table`` needs the columns ``year``, ``cost``, ``saving`` and ``cumulative_pv_net``.
     """
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.bar(years, table["saving"], color=PALETTE[2], label="Savings")
     ax.bar(years, -table["cost"], color=PALETTE[3], label="Costs")

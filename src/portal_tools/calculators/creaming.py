@@ -83,7 +83,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart
+from portal_tools.charts import PALETTE, Chart, new_figure
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
@@ -729,9 +729,7 @@ def _served_chart(result: Result) -> Figure:
     segs = result.tables["segments"]
     names = list(segs["segment"])
     referred = segs["referred"].to_numpy(dtype=float)
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     x = np.arange(len(comp))
     width = 0.8 / max(1, len(names))

@@ -73,7 +73,7 @@ from pydantic import Field
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
 from portal_tools.results import Metric, Result, format_value
@@ -1097,7 +1097,8 @@ def _notes(
 
 def _payments_chart(result: Result) -> Figure:
     table = result.tables["payments_by_outcome"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     bottom = np.zeros(years.size)
     for i, name in enumerate(c for c in table.columns if c != "year"):
@@ -1116,7 +1117,8 @@ def _payments_chart(result: Result) -> Figure:
 
 def _investor_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
     ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
@@ -1136,7 +1138,8 @@ def _investor_chart(result: Result) -> Figure:
 
 def _commissioner_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.plot(
         years,

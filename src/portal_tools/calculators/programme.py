@@ -75,7 +75,7 @@ from portal_tools.calculators.effect_chain import (
     rate_label,
     shares,
 )
-from portal_tools.charts import PALETTE, Chart, year_axes
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
@@ -492,9 +492,7 @@ def compute(inputs: ProgrammeInputs) -> Result:
 
 def _holders_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     years = table["year"].to_numpy()
     markers = ["o", "s", "^"]

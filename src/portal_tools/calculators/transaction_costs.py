@@ -62,7 +62,7 @@ import yaml
 from numpy.typing import NDArray
 
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, money_axis, new_figure
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
@@ -726,9 +726,7 @@ def _scaling_table(
 def _phase_side_chart(result: Result) -> Figure:
     s = result.summary
     routes = list(s["total_by_route"])
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(9, 4.2), dpi=100, layout="constrained")
+    fig = new_figure(width=9, height=4.2)
     axes = fig.subplots(1, 2, sharey=True)
     x = np.arange(len(routes))
     for ax, key, keys, labels, title in (
@@ -766,9 +764,7 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
     finite = [float(v) for v in s["delivery_cost_at_threshold_by_route"].values() if v is not None]
     top = min(max(4 * d, 1.3 * max(finite, default=0.0)), 100 * d)
     grid = np.geomspace(d / 4, top, 200)
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 4.4), dpi=100, layout="constrained")
+    fig = new_figure(height=4.4)
     ax = fig.add_subplot()
     for r in routes:
         color = PALETTE[ROUTES.index(r)]
