@@ -76,7 +76,7 @@ from portal_tools.calculator import Calculator
 from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
-from portal_tools.results import Metric, Result, format_value
+from portal_tools.results import Metric, Result, format_value, ratio
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -847,7 +847,7 @@ def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.Data
             "factor": f,
             "total_outcome_payments": totals,
             "investor_net": flows.sum(axis=-1),
-            "investor_moic": pd.Series([_ratio(float(t), costs) for t in totals], dtype=object),
+            "investor_moic": pd.Series([ratio(float(t), costs) for t in totals], dtype=object),
             "investor_irr": pd.Series(
                 [None if math.isnan(r) else float(r) for r in rule.rate], dtype=object
             ),
@@ -925,15 +925,6 @@ METRICS = {
 }
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """``numerator / denominator``; ``None`` when the denominator is zero or the ratio is too
-    large to represent (a vanishing denominator)."""
-    if denominator <= 0:
-        return None
-    ratio = numerator / denominator
-    return ratio if math.isfinite(ratio) else None
-
-
 def _rate_label(rate: float | None) -> str:
     if rate is None:
         return "public rate: 3.5 % (years 0-35)"
@@ -963,7 +954,7 @@ def _tables(
         {"year": years, **{name: s.payments[o] for o, name in enumerate(contract.names)}}
     )
     per_achievement = [
-        _ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
+        ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
     ]
     outcomes = pd.DataFrame(
         {
@@ -1031,11 +1022,11 @@ def compute(inputs: PaymentInputs) -> Result:
         "total_delivery_costs": costs,
         "investor_net": float(flows.sum()),
         **investor,
-        "investor_moic": _ratio(total, costs),
+        "investor_moic": ratio(total, costs),
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "investor_payback_year": cashflow.payback_year(flows),
         "total_achievements": achievements,
-        "cost_per_achievement": _ratio(total, achievements),
+        "cost_per_achievement": ratio(total, achievements),
         "commissioner_value_pv": value_pv,
         "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
         "discount_rate": _rate_label(contract.discount_rate),

@@ -79,7 +79,7 @@ from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
-from portal_tools.results import Metric, Result, format_value
+from portal_tools.results import Metric, Result, format_value, ratio
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -332,15 +332,6 @@ MIN_SUCCESSES = 1e-6
 """Fewer additional successes than this count as none for ratios."""
 
 
-def _ratio(numerator: float, denominator: float, minimum: float = MIN_PAYMENT) -> float | None:
-    """``numerator / denominator``, or ``None`` when the denominator is below ``minimum`` or
-    the ratio is not finite."""
-    if denominator < minimum:
-        return None
-    ratio = numerator / denominator
-    return ratio if np.isfinite(ratio) else None
-
-
 def _by_holder(values: np.ndarray) -> dict[str, float]:
     return {h: float(values[i]) for i, h in enumerate(HOLDERS)}
 
@@ -439,8 +430,10 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "net_result_pv_by_holder": _by_holder(savings_pv - costs_pv - payments_pv),
         "net_result_pv": float((savings_pv - costs_pv - payments_pv).sum()),
         "share_of_savings_by_holder": shares(nominal),
-        "payer_savings_to_payments_pv": _ratio(float(savings_pv[payer]), float(payments_pv[payer])),
-        "payments_per_additional_success": _ratio(total_paid, f.additional, MIN_SUCCESSES),
+        "payer_savings_to_payments_pv": ratio(
+            float(savings_pv[payer]), float(payments_pv[payer]), MIN_PAYMENT
+        ),
+        "payments_per_additional_success": ratio(total_paid, f.additional, MIN_SUCCESSES),
         "total_outcome_payments": total_paid,
         "investor_net": float(flows.sum()),
         **payment.investor_summary(flows, inputs.discount_rate),
