@@ -545,8 +545,8 @@ def cut_latest_first(flows: ArrayLike, limit: ArrayLike) -> F64:
 
 def _scale_years(payments: F64, old_totals: F64, new_totals: F64) -> F64:
     """Scale each year's outcome payments (``(..., O, T)``) from old to new year totals."""
-    ratio = np.divide(new_totals, old_totals, out=np.ones_like(old_totals), where=old_totals > 0)
-    return np.asarray(payments * ratio[..., None, :])
+    scale = np.divide(new_totals, old_totals, out=np.ones_like(old_totals), where=old_totals > 0)
+    return np.asarray(payments * scale[..., None, :])
 
 
 @dataclass(frozen=True)
