@@ -1,28 +1,32 @@
 """Charts drawn from results (matplotlib, object-oriented API only: no pyplot state).
 
 Figures are returned as :class:`matplotlib.figure.Figure` and turned into PNG bytes without
-timestamps by :func:`png_bytes`, so built pages are reproducible.
+timestamps by :func:`png_bytes`, so built pages are reproducible. matplotlib is imported only
+when a chart is drawn (inside the functions below), so running a calculator, the catalogue and
+the CLI never load it.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PALETTE",
     "Chart",
     "cashflow_chart",
     "money_axis",
+    "new_figure",
     "png_bytes",
     "year_axes",
-    "year_figure",
 ]
 
 # Colour-blind-safe palette (Okabe-Ito).
@@ -37,8 +41,9 @@ class Chart:
     alt: str
 
 
-def money_axis(ax: object, currency: str = "DKK") -> None:
+def money_axis(ax: Axes, currency: str = "DKK") -> None:
     """Format a y axis in thousands or millions of the currency."""
+    from matplotlib.ticker import FuncFormatter
 
     def fmt(value: float, _pos: int) -> str:
         if abs(value) >= 1e6:
@@ -47,18 +52,20 @@ def money_axis(ax: object, currency: str = "DKK") -> None:
             return f"{value / 1e3:.0f}k"
         return f"{value:.0f}"
 
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))  # type: ignore[attr-defined]
-    ax.set_ylabel(currency)  # type: ignore[attr-defined]
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.set_ylabel(currency)
 
 
-def year_figure(height: float = 4.2) -> tuple[Figure, Any]:
-    """A new 8-inch-wide figure with one axes, for a chart over contract years."""
-    fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
-    return fig, fig.add_subplot()
+def new_figure(width: float = 8, height: float = 4.2) -> Figure:
+    """A new empty figure of ``width`` x ``height`` inches at 100 dpi with constrained layout:
+    the one way every chart of the portal starts (add axes with ``fig.add_subplot()``)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
 def year_axes(
-    ax: Any,
+    ax: Axes,
     years: np.ndarray,
     currency: str,
     title: str,
@@ -85,7 +92,8 @@ def cashflow_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") 
 
     ``table`` needs the columns ``year``, ``cost``, ``saving`` and ``cumulative_pv_net``.
     """
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.bar(years, table["saving"], color=PALETTE[2], label="Savings")
     ax.bar(years, -table["cost"], color=PALETTE[3], label="Costs")

@@ -13,10 +13,8 @@ import html
 from collections.abc import Sequence
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
-from portal_tools.charts import PALETTE, Chart, png_bytes
+from portal_tools.charts import PALETTE, Chart, new_figure, png_bytes
 from portal_tools.knowledge import fmt_date, fmt_number
 from portal_tools.tables import table_html
 
@@ -78,7 +76,7 @@ def survey_chart(
         raise ValueError(f"{len(bar_labels)} labels for {len(table)} bars")
     values = table["Percent"].to_list()
     height = 0.55 * len(values) + 1.2
-    fig = Figure(figsize=(8, height), dpi=100, layout="constrained")
+    fig = new_figure(height=height)
     ax = fig.add_subplot()
     positions = list(range(len(values)))[::-1]
     ax.barh(positions, values, color=PALETTE[0], height=0.6)
@@ -115,7 +113,7 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
             "Measure": counts["measure"].to_numpy(),
         }
     )
-    fig = Figure(figsize=(8, 3.8), dpi=100, layout="constrained")
+    fig = new_figure(height=3.8)
     ax = fig.add_subplot()
     xs = list(range(len(table)))
     colours = [_PUBLISHER_COLOURS[p] for p in table["Counted by"]]
@@ -132,6 +130,8 @@ def market_growth_chart(counts: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
     ax.set_xticks(xs, [fmt_date(d) for d in table["Date"]], fontsize=9)
     ax.set_ylabel("Impact bonds")
     ax.set_title("Impact bonds worldwide, as counted at each date", fontsize=11)
+    from matplotlib.patches import Patch
+
     handles = [Patch(color=c, label=p) for p, c in _PUBLISHER_COLOURS.items()]
     ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -158,7 +158,7 @@ def repayment_chart(record: pd.DataFrame) -> tuple[Chart, pd.DataFrame]:
         }
     )
     total = int(table["Impact bonds"].sum())
-    fig = Figure(figsize=(8, 3.6), dpi=100, layout="constrained")
+    fig = new_figure(height=3.6)
     ax = fig.add_subplot()
     positions = list(range(len(table)))[::-1]
     ax.barh(

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value"]
+__all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value", "ratio"]
 
 Kind = Literal["money", "rate", "ratio", "year", "count", "share", "text", "number"]
 
@@ -250,3 +250,13 @@ def _strip_core_dates(xml: bytes) -> bytes:
         rb"\g<1>2020-01-01T00:00:00Z\g<3>",
         xml,
     )
+
+
+def ratio(numerator: float, denominator: float, minimum: float = 0.0) -> float | None:
+    """``numerator / denominator`` for a summary ratio, or ``None`` (shown as n/a) when it is
+    undefined: the denominator is not positive, is below ``minimum`` (e.g. payments under one
+    øre), or the quotient is not finite (a vanishing denominator overflows)."""
+    if not denominator > 0 or denominator < minimum:
+        return None
+    quotient = numerator / denominator
+    return quotient if math.isfinite(quotient) else None

@@ -39,19 +39,21 @@ by the programme model), :func:`burden_years`, :func:`budget_summary`, :func:`co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from pydantic import Field
 
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, year_axes
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "BUDGET_COLUMNS",
@@ -341,7 +343,7 @@ def ceiling_chart(table: pd.DataFrame, currency: str = "DKK", title: str = "") -
     """Bars of the yearly service-ceiling effect (years that burden the ceiling hatched in
     orange-red and labelled) with the yearly total budget effect (transfers included) as a
     line; nothing is cumulated, because the ceiling binds year by year."""
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     years = table["year"].to_numpy()
     service = table["service_ceiling_effect"].to_numpy(dtype=float)

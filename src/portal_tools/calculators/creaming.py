@@ -76,19 +76,21 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart
+from portal_tools.charts import PALETTE, Chart, new_figure
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
-from portal_tools.results import Metric, Result, format_value
+from portal_tools.results import Metric, Result, format_value, ratio
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -486,24 +488,20 @@ METRICS = {
 }
 
 
-def _ratio(a: float, b: float) -> float | None:
-    return a / b if b > 0 else None
-
-
 def _measures(
     out: Outcome, referred: F64, hardest: int, values: F64 | None
 ) -> dict[str, float | None]:
     """The contract's totals; ratios without a positive denominator are ``None``."""
     paid = float(out.payments.sum())
     return {
-        "hardest_served_share": _ratio(float(out.served[hardest]), float(referred[hardest])),
+        "hardest_served_share": ratio(float(out.served[hardest]), float(referred[hardest])),
         "total_served": float(out.served.sum()),
         "outcomes": float(out.outcomes.sum()),
         "paid_successes": float(out.paid.sum()),
         "additional_successes": float(out.additional.sum()),
         "payments": paid,
         "provider_margin": out.margin,
-        "cost_per_outcome": _ratio(paid, float(out.paid.sum())),
+        "cost_per_outcome": ratio(paid, float(out.paid.sum())),
         "commissioner_net_value": float(out.additional @ values) - paid
         if values is not None
         else None,
@@ -727,7 +725,7 @@ def _served_chart(result: Result) -> Figure:
     segs = result.tables["segments"]
     names = list(segs["segment"])
     referred = segs["referred"].to_numpy(dtype=float)
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     x = np.arange(len(comp))
     width = 0.8 / max(1, len(names))

@@ -51,20 +51,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, year_axes
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, dec, exact_product, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -536,7 +538,7 @@ def _notes(
 
 def _funnel_chart(result: Result) -> Figure:
     table = result.tables["chain"]
-    fig = Figure(figsize=(8, 0.55 * len(table) + 1.4), dpi=100, layout="constrained")
+    fig = new_figure(height=0.55 * len(table) + 1.4)
     ax = fig.add_subplot()
     values = table["participants"].to_numpy(dtype=float)
     labels = table["stage"].tolist()
@@ -563,7 +565,7 @@ def _funnel_chart(result: Result) -> Figure:
 
 def _holders_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     years = table["year"].to_numpy()
     pos = np.zeros(years.size)

@@ -64,20 +64,22 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
-from portal_tools.results import Metric, Result, format_value
+from portal_tools.results import Metric, Result, format_value, ratio
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -543,8 +545,8 @@ def cut_latest_first(flows: ArrayLike, limit: ArrayLike) -> F64:
 
 def _scale_years(payments: F64, old_totals: F64, new_totals: F64) -> F64:
     """Scale each year's outcome payments (``(..., O, T)``) from old to new year totals."""
-    ratio = np.divide(new_totals, old_totals, out=np.ones_like(old_totals), where=old_totals > 0)
-    return np.asarray(payments * ratio[..., None, :])
+    scale = np.divide(new_totals, old_totals, out=np.ones_like(old_totals), where=old_totals > 0)
+    return np.asarray(payments * scale[..., None, :])
 
 
 @dataclass(frozen=True)
@@ -845,7 +847,7 @@ def rate_sensitivity(inputs: PaymentInputs, factors: Sequence[float]) -> pd.Data
             "factor": f,
             "total_outcome_payments": totals,
             "investor_net": flows.sum(axis=-1),
-            "investor_moic": pd.Series([_ratio(float(t), costs) for t in totals], dtype=object),
+            "investor_moic": pd.Series([ratio(float(t), costs) for t in totals], dtype=object),
             "investor_irr": pd.Series(
                 [None if math.isnan(r) else float(r) for r in rule.rate], dtype=object
             ),
@@ -923,15 +925,6 @@ METRICS = {
 }
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """``numerator / denominator``; ``None`` when the denominator is zero or the ratio is too
-    large to represent (a vanishing denominator)."""
-    if denominator <= 0:
-        return None
-    ratio = numerator / denominator
-    return ratio if math.isfinite(ratio) else None
-
-
 def _tables(
     inputs: PaymentInputs, contract: ContractArrays, s: Settlement, paid: F64, factors: F64
 ) -> dict[str, pd.DataFrame]:
@@ -955,7 +948,7 @@ def _tables(
         {"year": years, **{name: s.payments[o] for o, name in enumerate(contract.names)}}
     )
     per_achievement = [
-        _ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
+        ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
     ]
     outcomes = pd.DataFrame(
         {
@@ -1023,11 +1016,11 @@ def compute(inputs: PaymentInputs) -> Result:
         "total_delivery_costs": costs,
         "investor_net": float(flows.sum()),
         **investor,
-        "investor_moic": _ratio(total, costs),
+        "investor_moic": ratio(total, costs),
         "peak_investor_exposure": cashflow.peak_exposure(flows),
         "investor_payback_year": cashflow.payback_year(flows),
         "total_achievements": achievements,
-        "cost_per_achievement": _ratio(total, achievements),
+        "cost_per_achievement": ratio(total, achievements),
         "commissioner_value_pv": value_pv,
         "commissioner_net_value_pv": value_pv - payments_pv if value_pv is not None else None,
         "discount_rate": cashflow.rate_label(contract.discount_rate),
@@ -1089,7 +1082,8 @@ def _notes(
 
 def _payments_chart(result: Result) -> Figure:
     table = result.tables["payments_by_outcome"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     bottom = np.zeros(years.size)
     for i, name in enumerate(c for c in table.columns if c != "year"):
@@ -1108,7 +1102,8 @@ def _payments_chart(result: Result) -> Figure:
 
 def _investor_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.bar(years, -table["delivery_cost"], color=PALETTE[3], label="Delivery cost (paid)")
     ax.bar(years, table["outcome_payments"], color=PALETTE[2], label="Outcome payments (received)")
@@ -1128,7 +1123,8 @@ def _investor_chart(result: Result) -> Figure:
 
 def _commissioner_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = table["year"].to_numpy()
     ax.plot(
         years,

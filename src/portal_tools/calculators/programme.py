@@ -49,11 +49,10 @@ Semantics (years ``t = 1 .. years``)
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
@@ -75,11 +74,14 @@ from portal_tools.calculators.effect_chain import (
     chain_flows,
     shares,
 )
-from portal_tools.charts import PALETTE, Chart, year_axes
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import InputError, Problem
 from portal_tools.exact import dec, exact_product
 from portal_tools.inputs import field, parse
-from portal_tools.results import Metric, Result, format_value
+from portal_tools.results import Metric, Result, format_value, ratio
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -329,15 +331,6 @@ MIN_SUCCESSES = 1e-6
 """Fewer additional successes than this count as none for ratios."""
 
 
-def _ratio(numerator: float, denominator: float, minimum: float = MIN_PAYMENT) -> float | None:
-    """``numerator / denominator``, or ``None`` when the denominator is below ``minimum`` or
-    the ratio is not finite."""
-    if denominator < minimum:
-        return None
-    ratio = numerator / denominator
-    return ratio if np.isfinite(ratio) else None
-
-
 def _by_holder(values: np.ndarray) -> dict[str, float]:
     return {h: float(values[i]) for i, h in enumerate(HOLDERS)}
 
@@ -436,8 +429,10 @@ def compute(inputs: ProgrammeInputs) -> Result:
         "net_result_pv_by_holder": _by_holder(savings_pv - costs_pv - payments_pv),
         "net_result_pv": float((savings_pv - costs_pv - payments_pv).sum()),
         "share_of_savings_by_holder": shares(nominal),
-        "payer_savings_to_payments_pv": _ratio(float(savings_pv[payer]), float(payments_pv[payer])),
-        "payments_per_additional_success": _ratio(total_paid, f.additional, MIN_SUCCESSES),
+        "payer_savings_to_payments_pv": ratio(
+            float(savings_pv[payer]), float(payments_pv[payer]), MIN_PAYMENT
+        ),
+        "payments_per_additional_success": ratio(total_paid, f.additional, MIN_SUCCESSES),
         "total_outcome_payments": total_paid,
         "investor_net": float(flows.sum()),
         **payment.investor_summary(flows, inputs.discount_rate),
@@ -489,7 +484,7 @@ def compute(inputs: ProgrammeInputs) -> Result:
 
 def _holders_chart(result: Result) -> Figure:
     table = result.tables["yearly"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     years = table["year"].to_numpy()
     markers = ["o", "s", "^"]

@@ -46,20 +46,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from portal_tools import cashflow
 from portal_tools.calculator import Calculator
 from portal_tools.calculators import payment
 from portal_tools.calculators.payment import ContractArrays, PaymentInputs
-from portal_tools.charts import PALETTE, Chart, year_axes, year_figure
+from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
 from portal_tools.errors import Problem
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CALCULATOR",
@@ -818,7 +821,8 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
 
 def _fan_chart(result: Result) -> Figure:
     fan = result.tables["fan"]
-    fig, ax = year_figure()
+    fig = new_figure()
+    ax = fig.add_subplot()
     years = fan["year"].to_numpy()
     ax.fill_between(years, fan["p5"], fan["p95"], color=PALETTE[5], alpha=0.35, label="5-95 %")
     ax.fill_between(years, fan["p25"], fan["p75"], color=PALETTE[0], alpha=0.45, label="25-75 %")
@@ -843,7 +847,7 @@ def _fan_chart(result: Result) -> Figure:
 
 def _irr_chart(result: Result) -> Figure:
     hist = result.tables["irr_histogram"]
-    fig = Figure(figsize=(8, 4.2), dpi=100, layout="constrained")
+    fig = new_figure()
     ax = fig.add_subplot()
     if len(hist):
         start = hist["bin_start"].to_numpy() * 100

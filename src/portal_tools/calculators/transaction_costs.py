@@ -54,21 +54,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 import yaml
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from numpy.typing import NDArray
 
 from portal_tools.calculator import Calculator
-from portal_tools.charts import PALETTE, Chart, money_axis
+from portal_tools.charts import PALETTE, Chart, money_axis, new_figure
 from portal_tools.errors import Problem
 from portal_tools.exact import EXACT, QUOTIENT, dec, exact_sum
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "BASES",
@@ -716,7 +717,7 @@ def _scaling_table(
 def _phase_side_chart(result: Result) -> Figure:
     s = result.summary
     routes = list(s["total_by_route"])
-    fig = Figure(figsize=(9, 4.2), dpi=100, layout="constrained")
+    fig = new_figure(width=9, height=4.2)
     axes = fig.subplots(1, 2, sharey=True)
     x = np.arange(len(routes))
     for ax, key, keys, labels, title in (
@@ -754,7 +755,7 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
     finite = [float(v) for v in s["delivery_cost_at_threshold_by_route"].values() if v is not None]
     top = min(max(4 * d, 1.3 * max(finite, default=0.0)), 100 * d)
     grid = np.geomspace(d / 4, top, 200)
-    fig = Figure(figsize=(8, 4.4), dpi=100, layout="constrained")
+    fig = new_figure(height=4.4)
     ax = fig.add_subplot()
     for r in routes:
         color = PALETTE[ROUTES.index(r)]
@@ -785,6 +786,8 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
         color="#444444",
     )
     ax.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter
+
     millions = FuncFormatter(lambda v, _p: f"{v / 1e6:g}m")
     ax.xaxis.set_major_formatter(millions)
     ax.xaxis.set_minor_formatter(millions)
