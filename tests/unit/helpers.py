@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 from typing import Any
 
 
@@ -51,3 +54,13 @@ def loop_npv(flows: list[float], rate: float) -> float:
         total += f * factor
         factor /= 1.0 + rate
     return total
+
+
+def run_python_json(code: str, what: str) -> Any:
+    """Run ``code`` in a fresh interpreter (nothing imported yet) and return the JSON of the last
+    line it prints; a failing run raises an AssertionError naming ``what`` and its last error
+    line."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    last = (out.stderr.strip().splitlines() or [""])[-1]
+    assert out.returncode == 0, f"{what} failed: {last}"
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -11,9 +11,7 @@ scenario-files page and a ``headline`` whose default value the browser test chec
 from __future__ import annotations
 
 import functools
-import json
 import re
-import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -29,6 +27,7 @@ from portal_tools.scenario import list_presets, load_preset, preset_data
 from portal_tools.ui import CalculatorApp, result_html
 
 from ..toc import BOOK, toc_docnames
+from .helpers import run_python_json
 
 NAMES = [calc.name for calc in CATALOGUE]
 PRESETS = resources.files("portal_tools") / "presets"
@@ -185,10 +184,7 @@ before = "portal_tools.registry" in sys.modules
 import portal_tools.registry
 print(json.dumps({{"registry": before, "opened": sorted(set(opened))}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    last = (out.stderr.strip().splitlines() or [""])[-1]
-    assert out.returncode == 0, f"importing the calculator modules failed (import cycle?): {last}"
-    found = json.loads(out.stdout.strip().splitlines()[-1])
+    found = run_python_json(code, "importing the calculator modules (import cycle?)")
     assert not found["registry"], (
         "a calculator module imports portal_tools.registry (an import cycle): import "
         "Calculator from portal_tools.calculator instead"

@@ -3,9 +3,7 @@ calculator's default run leave it unloaded (it costs about a quarter of the impo
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from .helpers import run_python_json
 
 CODE = """
 import json, sys
@@ -20,10 +18,7 @@ print(json.dumps({"before": before, "after": "matplotlib" in sys.modules, "chart
 
 
 def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
-    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True)
-    last = (out.stderr.strip().splitlines() or [""])[-1]
-    assert out.returncode == 0, f"running the calculators failed: {last}"
-    found = json.loads(out.stdout.strip().splitlines()[-1])
+    found = run_python_json(CODE, "running the calculators")
     assert not found["before"], (
         "importing the CLI or the catalogue, or running a calculator, imported matplotlib: "
         "import it inside the chart functions (and under TYPE_CHECKING for annotations)"
