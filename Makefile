@@ -53,13 +53,12 @@ lab: live-env
 	  --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/book/tools \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# jupyter-cache keys on code cells only: drop the execution cache whenever src/ or the lock changes.
+# jupyter-cache keys on code cells only: scripts/exec_cache.py drops the cached execution of each
+# page whose inputs changed (the lock, the portal_tools modules it imports, transitively, and the
+# package's data files), so the build re-runs those pages and reuses the rest.
 book: env
 	@mkdir -p book/_build
-	@key=$$(cat requirements.lock $$(find src -type f -not -name '*.pyc' | sort) | sha256sum | cut -c1-16); \
-	if [ "$$(cat book/_build/.cache-key 2>/dev/null)" != "$$key" ]; then \
-	  rm -rf book/_build/.jupyter_cache; echo "$$key" > book/_build/.cache-key; \
-	  echo "Execution cache cleared (src/ or lock changed)."; fi
+	$(PY) scripts/exec_cache.py book
 	$(VENV)/bin/jupyter-book build book --all -W -n --keep-going
 	@echo "Site built in book/_build/html (make serve to view it)."
 

@@ -118,4 +118,8 @@ def browser() -> Iterator[object]:
     if not Path(executable).exists():
         pytest.fail(f"Chromium not found at {executable} (set PORTAL_CHROMIUM)")
     with sync_playwright() as p:
-        yield p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -5,18 +5,11 @@ years, and the guides' headings and glossary links work."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def tab(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+from .conftest import Shown, View, on
 
 
 def _charts(tab: Any, count: int) -> list[str]:
@@ -32,9 +25,10 @@ def _charts(tab: Any, count: int) -> list[str]:
     return alts
 
 
-def test_effect_chain_page_shows_default_result_and_charts(tab: Any, base_url: str) -> None:
-    response = tab.goto(f"{base_url}/tools/effect-chain.html")
-    assert response is not None and response.status == 200
+@on(View("tools/effect-chain.html"))
+def test_effect_chain_page_shows_default_result_and_charts(shown: Shown) -> None:
+    tab = shown.page
+    assert shown.status == 200
     tab.locator(".portal-calculator").wait_for(state="visible", timeout=20000)
     summary = tab.locator("table.portal-summary").first.inner_text()
     assert "Additional successes" in summary and "11.8" in summary
@@ -46,9 +40,10 @@ def test_effect_chain_page_shows_default_result_and_charts(tab: Any, base_url: s
     assert "harvests 77 % of the gain" in article  # glued from the result
 
 
-def test_programme_page_marks_the_years_that_burden_the_ceiling(tab: Any, base_url: str) -> None:
-    response = tab.goto(f"{base_url}/tools/programme.html")
-    assert response is not None and response.status == 200
+@on(View("tools/programme.html"))
+def test_programme_page_marks_the_years_that_burden_the_ceiling(shown: Shown) -> None:
+    tab = shown.page
+    assert shown.status == 200
     forms = tab.locator(".portal-calculator")
     forms.first.wait_for(state="visible", timeout=20000)
     assert forms.count() == 2  # programme and the Budget Act view
@@ -62,18 +57,21 @@ def test_programme_page_marks_the_years_that_burden_the_ceiling(tab: Any, base_u
     assert any(n and n.startswith("programme") and n.endswith(".xlsx") for n in names), names
 
 
+GUIDES = {
+    "chapters/effect-chains.html": "Effect chains",
+    "chapters/money-flows-budget-law.html": "Money flows and budget law",
+}
+
+
 @pytest.mark.parametrize(
-    ("path", "heading"),
-    [
-        ("chapters/effect-chains.html", "Effect chains"),
-        ("chapters/money-flows-budget-law.html", "Money flows and budget law"),
-    ],
+    ("shown", "heading"),
+    [pytest.param(View(path), heading, id=f"{path}-{heading}") for path, heading in GUIDES.items()],
+    indirect=["shown"],
+    scope="session",  # as `shown`: pytest then runs the tests of one View one after another
 )
-def test_guides_headings_and_glossary_links(
-    tab: Any, base_url: str, path: str, heading: str
-) -> None:
-    response = tab.goto(f"{base_url}/{path}")
-    assert response is not None and response.status == 200
+def test_guides_headings_and_glossary_links(shown: Shown, heading: str) -> None:
+    tab = shown.page
+    assert shown.status == 200
     assert heading in tab.locator("article.bd-article h1").first.inner_text()
     levels = tab.eval_on_selector_all(
         "article.bd-article :is(h1, h2, h3, h4)", "els => els.map(e => Number(e.tagName[1]))"

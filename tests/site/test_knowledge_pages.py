@@ -1,8 +1,9 @@
 """The knowledge-base chapters in headless Chromium: heading order, charts with alt text and a
 table, glossary links that resolve, and search for the report's key Danish terms.
 
-Page loading, console errors and axe checks for every page are in ``test_browser.py``; this
-module uses the shared ``browser`` and ``base_url`` fixtures of ``conftest.py``.
+Page loading, console errors and axe checks for every page are in ``test_theme.py``. The tests
+that read one page share its load (``shown``, conftest.py); the glossary check walks every
+chapter in a tab of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from .conftest import Shown, View
 
 PAGES = {
     "chapters/basics.html": "What social investment programmes are",
@@ -23,6 +26,7 @@ PAGES = {
     "chapters/references.html": "Sources and data",
 }
 CHART_PAGES = {"chapters/international-evidence.html": 2, "chapters/baseline-2020.html": 6}
+SEARCH_WORDS = ["creaming", "budgetloven", "resultatkontrakt"]
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +37,18 @@ def tab(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.mark.parametrize(("path", "heading"), sorted(PAGES.items()))
-def test_heading_and_heading_order(tab: Any, base_url: str, path: str, heading: str) -> None:
-    response = tab.goto(f"{base_url}/{path}")
-    assert response is not None and response.status == 200
+@pytest.mark.parametrize(
+    ("shown", "heading"),
+    [
+        pytest.param(View(path), heading, id=f"{path}-{heading}")
+        for path, heading in sorted(PAGES.items())
+    ],
+    indirect=["shown"],
+    scope="session",  # as `shown`: pytest then runs the tests of one View one after another
+)
+def test_heading_and_heading_order(shown: Shown, heading: str) -> None:
+    tab = shown.page
+    assert shown.status == 200
     assert heading in tab.locator("article.bd-article h1").first.inner_text()
     levels = tab.eval_on_selector_all(
         "article.bd-article :is(h1, h2, h3, h4)", "els => els.map(e => Number(e.tagName[1]))"
@@ -44,11 +56,17 @@ def test_heading_and_heading_order(tab: Any, base_url: str, path: str, heading: 
     assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
 
 
-@pytest.mark.parametrize(("path", "count"), sorted(CHART_PAGES.items()))
-def test_charts_render_with_alt_text_and_a_table(
-    tab: Any, base_url: str, path: str, count: int
-) -> None:
-    tab.goto(f"{base_url}/{path}")
+@pytest.mark.parametrize(
+    ("shown", "count"),
+    [
+        pytest.param(View(path), count, id=f"{path}-{count}")
+        for path, count in sorted(CHART_PAGES.items())
+    ],
+    indirect=["shown"],
+    scope="session",  # as `shown`: pytest then runs the tests of one View one after another
+)
+def test_charts_render_with_alt_text_and_a_table(shown: Shown, count: int) -> None:
+    tab = shown.page
     charts = tab.locator("figure.portal-chart img")
     assert charts.count() == count
     for i in range(count):
@@ -75,9 +93,14 @@ def test_glossary_links_resolve(tab: Any, base_url: str) -> None:
     assert seen > 30
 
 
-@pytest.mark.parametrize("word", ["creaming", "budgetloven", "resultatkontrakt"])
-def test_search_finds_knowledge_pages(tab: Any, base_url: str, word: str) -> None:
-    tab.goto(f"{base_url}/search.html?q={word}")
+@pytest.mark.parametrize(
+    ("shown", "word"),
+    [pytest.param(View(f"search.html?q={word}"), word, id=word) for word in SEARCH_WORDS],
+    indirect=["shown"],
+    scope="session",  # as `shown`: pytest then runs the tests of one View one after another
+)
+def test_search_finds_knowledge_pages(shown: Shown, word: str) -> None:
+    tab = shown.page
     tab.wait_for_selector("#search-results ul.search li", timeout=15_000)
     links = tab.eval_on_selector_all(
         "#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))"

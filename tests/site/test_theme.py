@@ -2,8 +2,10 @@
 and dark mode at 1280 and 390 px (axe), table padding and numbers, MathJax only with maths,
 print, and the local extension's HTML helpers (book/_ext).
 
-Every page is loaded once per colour mode and width, in one shared browser with one context per
-mode and width; the axe, search-field and table checks all run on that one load.
+Every page is loaded once per colour mode and width, in the session's one browser (each load in a
+context of its own); the axe, search-field and table checks all run on that one load, which
+the read-only tests of other modules share (``shown``, conftest.py). The menu, sidebar and search
+tests click and navigate, so each takes a page of its own (``fresh``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .conftest import AXE, BOOK, toc_docnames
+from .conftest import AXE, BOOK, Shown, View, toc_docnames
 
 sys.path.insert(0, str(BOOK / "_ext"))
 from portal_ext import without_search_scripts
@@ -72,70 +74,6 @@ BAD_NUMBER_CELLS = """() => [...document.querySelectorAll('article.bd-article tb
   .slice(0, 5).map(([c, s]) => `${c.textContent.trim()}: ${s.textAlign} ${s.whiteSpace}`)"""
 
 
-class Tabs:
-    """One browser context and tab per (colour mode, width), opened on first use, with every
-    request to another host refused and console errors and failed responses recorded."""
-
-    def __init__(self, browser: Any, base_url: str) -> None:
-        self.browser, self.base_url = browser, base_url
-        self.pages: dict[tuple[str, int], Any] = {}
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        self.failed: list[str] = []
-
-    def get(self, mode: str, width: int) -> Any:
-        key = (mode, width)
-        if key not in self.pages:
-            context = self.browser.new_context(
-                viewport={"width": width, "height": 900}, color_scheme=mode
-            )
-            context.add_init_script(path=str(AXE))
-            page = context.new_page()
-            page.route("**/*", self._route)
-            page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-            page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
-            self.pages[key] = page
-        return self.pages[key]
-
-    def _route(self, r: Any) -> None:
-        if r.request.url.startswith((self.base_url, "data:", "blob:")):
-            r.continue_()
-        else:
-            self.external.append(r.request.url)
-            r.abort()
-
-    def open(self, mode: str, width: int, path: str) -> Any:
-        """Load ``path`` and wait until its widgets, MathJax and fonts are done."""
-        page = self.get(mode, width)
-        self.errors.clear()
-        self.failed.clear()
-        page.goto(f"{self.base_url}/{path}", wait_until="load")
-        if page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
-            page.locator(".portal-calculator").first.wait_for(state="visible", timeout=20000)
-        page.evaluate(
-            """async () => {
-              if (window.MathJax && MathJax.startup && MathJax.startup.promise)
-                await MathJax.startup.promise;
-              await document.fonts.ready;
-              await Promise.all(document.getAnimations().map(a => a.finished));
-            }"""
-        )
-        return page
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
-
-
-@pytest.fixture(scope="module")
-def tabs(browser: Any, base_url: str) -> Iterator[Tabs]:
-    opened = Tabs(browser, base_url)
-    yield opened
-    opened.close()
-    assert not opened.external, opened.external
-
-
 def serious_axe_findings(page: Any) -> list[dict[str, Any]]:
     """Every serious or critical axe violation on the page (no exemptions: the one upstream
     finding, the colour-mode button's name, is fixed by book/_ext/templates)."""
@@ -151,21 +89,29 @@ def serious_axe_findings(page: Any) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("name", PAGES)
-def test_page_in_mode_and_width(tabs: Tabs, name: str, mode: str, width: int) -> None:
+# Every page in each colour mode and width; the order of the tests' ids is page, mode, width.
+PAGE_VIEWS = [
+    pytest.param(View(f"{name}.html", mode, width), id=f"{name}-{mode}-{width}")
+    for name in PAGES
+    for mode in MODES
+    for width in WIDTHS
+]
+Fresh = Callable[[View], Shown]
+
+
+@pytest.mark.parametrize("shown", PAGE_VIEWS, indirect=True)
+def test_page_in_mode_and_width(shown: Shown) -> None:
     """The page loads with a heading, no console error, no failed or external request; axe
     finds no serious or critical violation; exactly one search field shows; every table cell
     has at least the chosen padding, numbers are right-aligned and unbroken, text is not
     right-aligned; the logo shown suits the mode."""
-    page = tabs.open(mode, width, f"{name}.html")
+    page, mode = shown.page, shown.view.mode
     assert page.evaluate("document.documentElement.dataset.theme") == mode
     heading = page.locator("article.bd-article h1, .bd-search-container h1").first
     assert heading.is_visible() and heading.inner_text().strip()
-    assert not tabs.failed, tabs.failed
-    assert not [e for e in tabs.errors if e not in ALLOWED_CONSOLE_ERRORS], tabs.errors
-    assert not tabs.external, tabs.external
+    assert not shown.failed, shown.failed
+    assert not [e for e in shown.errors if e not in ALLOWED_CONSOLE_ERRORS], shown.errors
+    assert not shown.external, shown.external
     fields = page.evaluate(VISIBLE_SEARCH_FIELDS)
     assert len(fields) == 1, fields
     assert not page.evaluate(THIN_CELLS, [MIN_PAD_X, MIN_PAD_Y])
@@ -178,8 +124,8 @@ def test_page_in_mode_and_width(tabs: Tabs, name: str, mode: str, width: int) ->
 
 
 @pytest.mark.parametrize("width", [390, 900])
-def test_site_menu_opens_and_navigates_on_narrow_screens(tabs: Tabs, width: int) -> None:
-    page = tabs.open("light", width, "tools/payment.html")
+def test_site_menu_opens_and_navigates_on_narrow_screens(fresh: Fresh, width: int) -> None:
+    page = fresh(View("tools/payment.html", "light", width)).page
     toggle = page.locator("button.primary-toggle:visible")
     assert toggle.count() == 1
     toggle.click()
@@ -193,8 +139,8 @@ def test_site_menu_opens_and_navigates_on_narrow_screens(tabs: Tabs, width: int)
 
 
 @pytest.mark.parametrize("width", [390, 900, 1100])
-def test_on_this_page_menu_opens_below_1200(tabs: Tabs, width: int) -> None:
-    page = tabs.open("light", width, "tools/payment.html")
+def test_on_this_page_menu_opens_below_1200(fresh: Fresh, width: int) -> None:
+    page = fresh(View("tools/payment.html", "light", width)).page
     toggle = page.locator("button.secondary-toggle:visible")
     assert toggle.count() == 1
     toggle.click()
@@ -206,8 +152,8 @@ def test_on_this_page_menu_opens_below_1200(tabs: Tabs, width: int) -> None:
     page.wait_for_url("**/tools/payment.html#a-progression-staircase")
 
 
-def test_sidebar_toggle_collapses_and_restores_on_wide_screens(tabs: Tabs) -> None:
-    page = tabs.open("light", 1280, "tools/payment.html")
+def test_sidebar_toggle_collapses_and_restores_on_wide_screens(fresh: Fresh) -> None:
+    page = fresh(View("tools/payment.html", "light", 1280)).page
     sidebar = page.locator("#pst-primary-sidebar")
     assert sidebar.is_visible()
     toggle = page.locator("button.primary-toggle:visible")
@@ -225,10 +171,10 @@ def test_sidebar_toggle_collapses_and_restores_on_wide_screens(tabs: Tabs) -> No
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_search_dialog_on_a_guide_finds_the_calculator(tabs: Tabs, width: int) -> None:
+def test_search_dialog_on_a_guide_finds_the_calculator(fresh: Fresh, width: int) -> None:
     """Guides no longer load the search index; their search field (the sidebar's field on a
     wide screen, the header's search button on a phone) still searches."""
-    page = tabs.open("light", width, "chapters/ethics.html")
+    page = fresh(View("chapters/ethics.html", "light", width)).page
     button = page.locator(".search-button-field:visible, button.search-button:visible")
     assert button.count() == 1
     button.click()

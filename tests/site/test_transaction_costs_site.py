@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from . import test_browser
-
-# The page-visiting fixture of the shared browser tests (served locally, other hosts cut off).
-visit = test_browser.visit
+from .conftest import Shown, View, on
 
 PAGE = "tools/transaction-costs"
 GUIDE = "chapters/transaction-costs"
+# The page as every read-only test sees it (served locally, other hosts cut off), loaded once.
+CALCULATOR = View(f"{PAGE}.html")
 
 
 def test_static_page_carries_the_default_result(site: Path) -> None:
@@ -25,9 +23,9 @@ def test_static_page_carries_the_default_result(site: Path) -> None:
     assert "17.5 mio. kr." in guide  # break-even of the second SIB
 
 
-def test_calculator_renders_table_result_and_charts_offline(visit: Any) -> None:
-    seen = visit(f"{PAGE}.html")
-    page = seen.page
+@on(CALCULATOR)
+def test_calculator_renders_table_result_and_charts_offline(shown: Shown) -> None:
+    page = shown.page
     form = page.locator(".portal-calculator")
     form.wait_for(state="visible", timeout=20000)
     names = page.locator(".portal-calculator input[type='text']")
@@ -47,12 +45,12 @@ def test_calculator_renders_table_result_and_charts_offline(visit: Any) -> None:
     links = page.locator("a.portal-downloads, .portal-downloads a")
     hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
     assert len(hrefs) == 3 and all(h.startswith("data:") for h in hrefs)
-    assert not seen.external
+    assert not shown.external
 
 
-def test_wide_cost_table_does_not_widen_the_result(visit: Any) -> None:
-    seen = visit(f"{PAGE}.html")
-    page = seen.page
+@on(CALCULATOR)
+def test_wide_cost_table_does_not_widen_the_result(shown: Shown) -> None:
+    page = shown.page
     page.locator("table.portal-summary").wait_for(state="visible", timeout=20000)
     # The result area keeps the page's width: wide tables scroll inside their own box, so the
     # notes and charts beside them are not cut off.
