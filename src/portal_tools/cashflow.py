@@ -210,13 +210,26 @@ def _sign_changes(c: F64) -> tuple[NDArray[np.intp], NDArray[np.int8]]:
     Each zero takes the sign of the last nonzero flow before it (leading zeros stay 0), so a
     change is a step between two consecutive nonzero signs that differ."""
     sign = np.sign(c).astype(np.int8)
-    years = np.arange(sign.shape[0])[:, None]
-    last_nonzero = np.maximum.accumulate(np.where(sign != 0, years, 0), axis=0)
-    filled = np.take_along_axis(sign, last_nonzero, axis=0)
-    changes = np.count_nonzero((filled[1:] != filled[:-1]) & (filled[:-1] != 0), axis=0)
-    first_at = np.argmax(sign != 0, axis=0)
-    first = np.take_along_axis(sign, first_at[None, :], axis=0)[0]
-    return changes.astype(np.intp), first
+    n = sign.shape[1]
+    last = np.zeros(n, dtype=np.int8)  # the sign of the last nonzero flow so far (0: none yet)
+    changes = np.zeros(n, dtype=np.intp)
+    if n <= _SCALAR_COLUMNS:  # a page's few streams: the same steps in plain integers
+        first = np.zeros(n, dtype=np.int8)
+        for j in range(n):
+            count, before, head = 0, 0, 0
+            for value in sign[:, j].tolist():
+                if value:
+                    count += before != 0 and value != before
+                    head = head or value
+                    before = value
+            changes[j], first[j] = count, head
+        return changes, first
+    for row in sign:  # one contiguous year at a time (years are few, streams many)
+        nonzero = row != 0
+        changes += nonzero & (row != last) & (last != 0)
+        np.copyto(last, row, where=nonzero)
+    first = sign[np.argmax(sign != 0, axis=0), np.arange(n)] if sign.shape[0] else last
+    return changes, first
 
 
 def sign_changes_years_first(flows: F64) -> tuple[NDArray[np.intp], NDArray[np.int8]]:
@@ -263,15 +276,20 @@ def _value_at(coeffs: F64, x: F64) -> F64:
     return np.where(x <= 1.0, low, high)
 
 
-def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
+def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | None = None) -> F64:
     """Root of ``p(x) = sum_t c_t x**t`` in ``[lo, hi]`` (``f_lo``, ``f_hi``: the values at the
-    ends, of opposite sign), per column of the years-first ``coeffs``: start at the secant point,
+    ends, of opposite sign), per column of the years-first ``coeffs``: start at ``start`` where
+    given and inside the bracket (an eigenvalue estimate of the root), else at the secant point,
     then Newton steps kept inside the shrinking bracket (bisection where Newton would leave it),
     until the step or the bracket is below ``1e-11`` relative. The arithmetic is elementwise, so
     a column's result does not depend on the other columns."""
     with np.errstate(divide="ignore", invalid="ignore"):
         x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
-    x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
+    # the secant point may round onto an end whose value is negligible against the other's
+    # (a root at the end, such as a surplus of zero at x = 1); Newton then ends it at once
+    x = np.where((x >= lo) & (x <= hi), x, (lo + hi) / 2)
+    if start is not None:
+        x = np.where((start > lo) & (start < hi), start, x)
     out = x.copy()
     lo, hi = lo.copy(), hi.copy()  # narrowed in place below
     idx = np.arange(x.size)
@@ -311,7 +329,9 @@ def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
     return out
 
 
-def _refine_sides(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
+def _refine_sides(
+    coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | None = None
+) -> F64:
     """:func:`_refine` for brackets anywhere in ``x > 0``. Where ``x**(T-1)`` could overflow
     (``x`` above ``10 ** (150 / (T - 1))``; every such bracket lies above 1) the root is found in
     ``y = 1 / x`` on the reversed polynomial, and there ``f_lo``, ``f_hi`` must be the reversed
@@ -326,15 +346,25 @@ def _refine_sides(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64) -> F64:
         f_hi = np.where(above, f_hi * np.minimum(hi, safe) ** power, f_hi)
     direct = hi <= safe
     if direct.all():
-        return _refine(coeffs, lo, hi, f_lo, f_hi)
+        return _refine(coeffs, lo, hi, f_lo, f_hi, start)
     out = np.empty(lo.size)
     if direct.any():
-        out[direct] = _refine(coeffs[:, direct], lo[direct], hi[direct], f_lo[direct], f_hi[direct])
+        out[direct] = _refine(
+            coeffs[:, direct],
+            lo[direct],
+            hi[direct],
+            f_lo[direct],
+            f_hi[direct],
+            None if start is None else start[direct],
+        )
     far = ~direct
     # the reversed polynomial's values at 1 / hi and 1 / lo, from p's
     power = float(n_years - 1)
     g_lo, g_hi = f_hi[far] * hi[far] ** -power, f_lo[far] * lo[far] ** -power
-    out[far] = 1.0 / _refine(coeffs[::-1][:, far], 1.0 / hi[far], 1.0 / lo[far], g_lo, g_hi)
+    far_start = None if start is None else 1.0 / start[far]
+    out[far] = 1.0 / _refine(
+        coeffs[::-1][:, far], 1.0 / hi[far], 1.0 / lo[far], g_lo, g_hi, far_start
+    )
     return out
 
 
@@ -402,7 +432,8 @@ def _several_change_crossings(c: F64) -> list[tuple[F64, NDArray[np.bool_]]]:
     The eigenvalues of the companion matrix (batched by degree) give every root. ``p`` is then
     evaluated between consecutive candidates (their geometric mean) and beyond them (half the
     smallest, twice the largest); a sign change between two such points is a crossing, refined
-    inside that bracket, while a root with the same sign on both sides (a tangent) is not."""
+    inside that bracket from the eigenvalue in it (Newton then needs a step or two), while a
+    root with the same sign on both sides (a tangent) is not."""
     n, n_years = c.shape
     empty: tuple[F64, NDArray[np.bool_]] = (np.empty(0), np.empty(0, bool))
     result = [empty] * n
@@ -412,6 +443,7 @@ def _several_change_crossings(c: F64) -> list[tuple[F64, NDArray[np.bool_]]]:
     rows_all: list[NDArray[np.intp]] = []
     lo_all: list[F64] = []
     hi_all: list[F64] = []
+    root_all: list[F64] = []
     for d in np.unique(degree):
         rows = np.flatnonzero(degree == d)
         offsets = first[rows][:, None] + np.arange(d + 1)
@@ -446,10 +478,11 @@ def _several_change_crossings(c: F64) -> list[tuple[F64, NDArray[np.bool_]]]:
         rows_all.append(rows[r_idx])
         lo_all.append(points[r_idx, k_idx])
         hi_all.append(points[r_idx, k_idx + 1])
+        root_all.append(cand[r_idx, k_idx])  # the eigenvalue inside that bracket
     row = np.concatenate(rows_all)
     if row.size == 0:
         return result
-    lo, hi = np.concatenate(lo_all), np.concatenate(hi_all)
+    lo, hi, root = np.concatenate(lo_all), np.concatenate(hi_all), np.concatenate(root_all)
     coeffs = c[row].T
     rising = _value_at(coeffs, lo) <= 0  # p goes from <= 0 to > 0 as x grows
     # a bracket across x = 1 is narrowed to the side of the sign change (p(1) is the surplus,
@@ -465,7 +498,7 @@ def _several_change_crossings(c: F64) -> list[tuple[F64, NDArray[np.bool_]]]:
     if todo.any():
         c = coeffs[:, todo]
         a, b = lo[todo], hi[todo]
-        x[todo] = _refine_sides(c, a, b, _value_at(c, a), _value_at(c, b))
+        x[todo] = _refine_sides(c, a, b, _value_at(c, a), _value_at(c, b), root[todo])
     keep = x >= _X_MIN
     row, x, rising = row[keep], x[keep], rising[keep]
     order = np.lexsort((-x, row))  # by row, then by increasing rate
