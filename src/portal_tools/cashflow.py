@@ -12,6 +12,7 @@ year 70 is not verified, so horizons beyond 70 years are refused.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -209,7 +210,8 @@ def _sign_changes(c: F64) -> tuple[NDArray[np.intp], NDArray[np.int8]]:
 
     Each zero takes the sign of the last nonzero flow before it (leading zeros stay 0), so a
     change is a step between two consecutive nonzero signs that differ."""
-    sign = np.sign(c).astype(np.int8)
+    # -1, 0 or 1 from two comparisons (several times cheaper than np.sign on floats)
+    sign = (c > 0).view(np.int8) - (c < 0).view(np.int8)
     n = sign.shape[1]
     last = np.zeros(n, dtype=np.int8)  # the sign of the last nonzero flow so far (0: none yet)
     changes = np.zeros(n, dtype=np.intp)
@@ -276,13 +278,23 @@ def _value_at(coeffs: F64, x: F64) -> F64:
     return np.where(x <= 1.0, low, high)
 
 
-def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | None = None) -> F64:
+def _refine(
+    coeffs: F64,
+    lo: F64,
+    hi: F64,
+    f_lo: F64,
+    f_hi: F64,
+    start: F64 | None = None,
+    last_step: float = 1e-11,
+) -> F64:
     """Root of ``p(x) = sum_t c_t x**t`` in ``[lo, hi]`` (``f_lo``, ``f_hi``: the values at the
     ends, of opposite sign), per column of the years-first ``coeffs``: start at ``start`` where
     given and inside the bracket (an eigenvalue estimate of the root), else at the secant point,
     then Newton steps kept inside the shrinking bracket (bisection where Newton would leave it),
-    until the step or the bracket is below ``1e-11`` relative. The arithmetic is elementwise, so
-    a column's result does not depend on the other columns."""
+    until a Newton step inside the bracket is at most ``last_step`` relative (it is taken: the
+    error after it is about the square of the step where the root is simple) or the bracket is
+    below ``1e-11`` relative. The arithmetic is elementwise, so a column's result does not
+    depend on the other columns."""
     with np.errstate(divide="ignore", invalid="ignore"):
         x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
     # the secant point may round onto an end whose value is negligible against the other's
@@ -306,7 +318,7 @@ def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | No
         inside = (newton > lo) & (newton < hi)
         # a small Newton step ends the search: it is taken when it stays inside the bracket
         # (the error after it is about the square of the step); an exact zero ends it in place
-        small = (value == 0) | (np.abs(newton - x) <= 1e-11 * x)
+        small = (value == 0) | (np.abs(newton - x) <= last_step * x)
         step = np.where(inside, newton, np.where(small, x, (lo + hi) / 2))
         x = np.where(done | (value == 0), x, step)
         done = done | small | (hi - lo <= 1e-11 * x)
@@ -330,7 +342,13 @@ def _refine(coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | No
 
 
 def _refine_sides(
-    coeffs: F64, lo: F64, hi: F64, f_lo: F64, f_hi: F64, start: F64 | None = None
+    coeffs: F64,
+    lo: F64,
+    hi: F64,
+    f_lo: F64,
+    f_hi: F64,
+    start: F64 | None = None,
+    last_step: float = 1e-11,
 ) -> F64:
     """:func:`_refine` for brackets anywhere in ``x > 0``. Where ``x**(T-1)`` could overflow
     (``x`` above ``10 ** (150 / (T - 1))``; every such bracket lies above 1) the root is found in
@@ -346,7 +364,7 @@ def _refine_sides(
         f_hi = np.where(above, f_hi * np.minimum(hi, safe) ** power, f_hi)
     direct = hi <= safe
     if direct.all():
-        return _refine(coeffs, lo, hi, f_lo, f_hi, start)
+        return _refine(coeffs, lo, hi, f_lo, f_hi, start, last_step)
     out = np.empty(lo.size)
     if direct.any():
         out[direct] = _refine(
@@ -356,6 +374,7 @@ def _refine_sides(
             f_lo[direct],
             f_hi[direct],
             None if start is None else start[direct],
+            last_step,
         )
     far = ~direct
     # the reversed polynomial's values at 1 / hi and 1 / lo, from p's
@@ -363,20 +382,31 @@ def _refine_sides(
     g_lo, g_hi = f_hi[far] * hi[far] ** -power, f_lo[far] * lo[far] ** -power
     far_start = None if start is None else 1.0 / start[far]
     out[far] = 1.0 / _refine(
-        coeffs[::-1][:, far], 1.0 / hi[far], 1.0 / lo[far], g_lo, g_hi, far_start
+        coeffs[::-1][:, far], 1.0 / hi[far], 1.0 / lo[far], g_lo, g_hi, far_start, last_step
     )
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_weights(n_years: int, grid_bytes: bytes) -> F64:
+    """``(G, T)`` weights of :func:`_grid_values`: ``x_g ** t`` where ``x_g <= 1`` and
+    ``x_g ** -(T - 1 - t)`` above 1, for the grid given by its bytes (the grids are a few
+    constants, so each table is computed once per number of years; read-only)."""
+    grid = np.frombuffer(grid_bytes, dtype=float)
+    k = np.arange(n_years, dtype=float)[:, None]
+    g = grid[None, :]
+    weights: F64 = np.where(
+        g <= 1.0, np.minimum(g, 1.0) ** k, (1.0 / np.maximum(g, 1.0)) ** (n_years - 1 - k)
+    ).T
+    weights.flags.writeable = False
+    return weights
 
 
 def _grid_values(coeffs: F64, grid: F64) -> F64:
     """``(G, n)`` values of :func:`_value_at` at every grid point for every column of the
     years-first ``coeffs``, as one matrix product per block of :data:`_GEMM_COLUMNS` columns."""
     n_years, n = coeffs.shape
-    k = np.arange(n_years, dtype=float)[:, None]
-    g = grid[None, :]
-    weights = np.where(
-        g <= 1.0, np.minimum(g, 1.0) ** k, (1.0 / np.maximum(g, 1.0)) ** (n_years - 1 - k)
-    ).T
+    weights = _grid_weights(n_years, grid.tobytes())
     values = np.empty((grid.size, n))
     for i in range(0, n, _GEMM_COLUMNS):
         values[:, i : i + _GEMM_COLUMNS] = weights @ coeffs[:, i : i + _GEMM_COLUMNS]
@@ -389,9 +419,17 @@ def _bracket(coeffs: F64, first: NDArray[np.int8], grid: F64) -> tuple[F64, NDAr
     the root and the other sign above it, so the root lies in ``[grid[j-1], grid[j]]`` (below
     the grid for ``j = 0``, above it for ``j = G``) and cannot be missed."""
     values = _grid_values(coeffs, grid)
-    same = values * first.astype(float) > 0
-    j = np.add.reduce(same.view(np.uint8), axis=0, dtype=np.uint8).astype(np.intp)
-    return values, j
+    # counted as booleans (no temporary array of floats as large as the grid values)
+    above = np.add.reduce((values > 0).view(np.uint8), axis=0, dtype=np.uint8)
+    below = np.add.reduce((values < 0).view(np.uint8), axis=0, dtype=np.uint8)
+    return values, np.asarray(np.where(first > 0, above, below), dtype=np.intp)
+
+
+SIMPLE_ROOT_LAST_STEP = 1e-7
+"""The Newton step (relative) that ends the search for a stream with one sign change. Its NPV
+polynomial has one positive root, a simple one, where Newton converges quadratically: the error
+after a step of ``1e-7`` is of order ``1e-14`` (the last step, taken, not checked by another
+round). Streams with several sign changes, whose roots can be close together, keep ``1e-11``."""
 
 
 def _one_change_roots(coeffs: F64, first: NDArray[np.int8]) -> F64:
@@ -421,7 +459,7 @@ def _one_change_roots(coeffs: F64, first: NDArray[np.int8]) -> F64:
             f_hi = np.concatenate([f_hi, v[k, np.flatnonzero(ok)]])
     if inside.size:
         sel = coeffs if inside.size == n and np.array_equal(inside, cols) else coeffs[:, inside]
-        out[inside] = _refine_sides(sel, lo, hi, f_lo, f_hi)
+        out[inside] = _refine_sides(sel, lo, hi, f_lo, f_hi, last_step=SIMPLE_ROOT_LAST_STEP)
     return out
 
 
@@ -556,8 +594,9 @@ def irr_years_first(flows: F64, crossings: bool = False) -> IrrRows:
 
     one = np.flatnonzero(changes == 1)
     if one.size:
+        every = one.size == n  # usually every stream (no copy then)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = 1.0 / _one_change_roots(c[:, one], first[one]) - 1.0
+            r = 1.0 / _one_change_roots(c if every else c[:, one], first[one]) - 1.0
         found = np.isfinite(r)
         falling = first[one] < 0  # outlays first: p rises from negative to positive in x
         ok = found & falling & agrees(r, one)

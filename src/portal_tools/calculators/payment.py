@@ -699,13 +699,15 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
     if over.size == 0:
         return yearly
     f = flows[:, over]
-    changes, first = cashflow.sign_changes_years_first(f)
     # Each term f(t) d(t) is monotone in the rate, so on [0, c] the NPV is at least the sum of
     # the outlays undiscounted plus the receipts discounted at c. Where that bound is positive
     # the NPV has no root in [0, c]: with S > 0 any IRR lies above c, and the exact rule is not
-    # needed to decide (it is for the rest).
-    bound = np.where(f < 0, f, f * d).sum(axis=0)
-    other = np.flatnonzero(((changes != 1) | (first > 0)) & (bound <= 0))
+    # needed to decide (it is for the rest, unless the flows change sign once, outlays first).
+    maybe = np.flatnonzero(np.where(f < 0, f, f * d).sum(axis=0) <= 0)
+    other = maybe
+    if maybe.size:
+        changes, first = cashflow.sign_changes_years_first(f[:, maybe])
+        other = maybe[(changes != 1) | (first > 0)]
     if other.size:
         rule = cashflow.irr_years_first(np.ascontiguousarray(f[:, other]))
         within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= cap)
