@@ -172,7 +172,10 @@ IRR_REASON_TEXT = {
 # r = 0 at x = 1); the outer grids reach R_MAX and about -100 %, for streams whose root lies
 # beyond the main grid.
 _X_MIN = 1.0 / (1.0 + R_MAX)
-_X_MAIN = np.unique(np.concatenate([np.geomspace(1e-4, 100.0, 48), [1.0]]))
+# With one sign change any grid brackets the single root; its spacing (about 1.8 in x) only
+# sets the secant start. 24 points cost less in the grid product than the extra Newton round
+# they need (risk benchmark: 15.1 M instructions per 4 096 paths with 48 points, 13.2 M here).
+_X_MAIN = np.unique(np.concatenate([np.geomspace(1e-4, 100.0, 24), [1.0]]))
 _X_OUTER_LOW = np.array([_X_MIN, 1e-5, 1e-4])
 _X_OUTER_HIGH = np.geomspace(100.0, 1e14, 13)
 _GEMM_COLUMNS = 256

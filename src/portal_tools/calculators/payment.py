@@ -475,12 +475,13 @@ def _nesting(
     are validated: every name exists and there is no cycle)."""
     index = {n: i for i, n in enumerate(names)}
     parent = np.array([-1 if r is None else index[r] for r in requires], dtype=np.intp)
+    up = parent.tolist()
     depth = np.zeros(parent.size, dtype=np.intp)
     for o in range(parent.size):
-        p = parent[o]
+        p = up[o]
         while p >= 0:
             depth[o] += 1
-            p = parent[p]
+            p = up[p]
     return parent, np.argsort(depth, kind="stable")
 
 
@@ -492,7 +493,8 @@ def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
     for o, outcome in enumerate(inputs.outcomes):
         shares = np.asarray(outcome.payment_profile or [1.0], dtype=float)
         start = outcome.payment_year - 1
-        profile[o, start : start + shares.size] = shares / shares.sum() if shares.sum() > 0 else 0
+        total = shares.sum()
+        profile[o, start : start + shares.size] = shares / total if total > 0 else 0
     costs = np.zeros(n_years)
     costs[: len(inputs.delivery_costs)] = inputs.delivery_costs
     limits = [math.inf]
