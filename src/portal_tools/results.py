@@ -147,6 +147,27 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _check_table(name: str, table: pd.DataFrame) -> None:
+    """Refuse NaN or infinity in a table. Number columns are checked as one array (a table of
+    numbers only, such as a yearly table, in one step without selecting columns); mixed columns
+    (numbers and None) have the plain object dtype and are checked value by value; text columns
+    have pandas' string dtype and booleans hold no NaN, so they are not scanned."""
+    dtypes = table.dtypes.tolist()
+    if all(isinstance(d, np.dtype) and d.kind in "iuf" for d in dtypes):
+        if not bool(np.isfinite(table.to_numpy(dtype=float)).all()):
+            raise ValueError(f"table {name!r} holds NaN or infinity")
+        return
+    numeric = table.select_dtypes("number")
+    if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
+        raise ValueError(f"table {name!r} holds NaN or infinity")
+    for column, dtype in zip(table.columns, dtypes, strict=True):
+        if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+            continue
+        for value in table[column].tolist():
+            if isinstance(value, float | np.floating) and not math.isfinite(value):
+                raise ValueError(f"table {name!r} holds {value!r} in column {column!r}")
+
+
 @dataclass
 class Result:
     """The outcome of one calculator run."""
@@ -162,18 +183,7 @@ class Result:
         self.summary = _jsonable(self.summary)
         _check_finite(self.summary, "summary")
         for name, table in self.tables.items():
-            numeric = table.select_dtypes("number")
-            if not numeric.empty and not bool(np.isfinite(numeric.to_numpy(dtype=float)).all()):
-                raise ValueError(f"table {name!r} holds NaN or infinity")
-            # Mixed columns (numbers and None) have the plain object dtype; text columns have
-            # pandas' string dtype and hold no numbers, so they are not scanned.
-            dtypes = table.dtypes.tolist()
-            for column, dtype in zip(table.columns, dtypes, strict=True):
-                if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
-                    continue
-                for value in table[column].tolist():
-                    if isinstance(value, float | np.floating) and not math.isfinite(value):
-                        raise ValueError(f"table {name!r} holds {value!r} in column {column!r}")
+            _check_table(name, table)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"calculator", "summary", "tables": {name: [row, ...]}, "notes"}``."""

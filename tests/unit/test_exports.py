@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -77,6 +78,20 @@ def test_nan_in_a_mixed_table_column_is_refused() -> None:
     table = pd.DataFrame({"v": pd.Series([None, float("nan")], dtype=object)})
     with pytest.raises(ValueError, match="holds nan in column 'v'"):
         Result("x", {}, {"t": table})
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"name": ["a", "b"]}, {"flag": [True, False]}, {"n": pd.array([1, 2], dtype="Int64")}],
+    ids=["numbers only", "with text", "with booleans", "with nullable integers"],
+)
+def test_nan_or_infinity_in_a_number_column_is_refused(bad: float, extra: dict[str, Any]) -> None:
+    # every other column is harmless; the float column holds the bad value
+    table = pd.DataFrame({"year": [1, 2], "v": [1.0, bad], **extra})
+    with pytest.raises(ValueError, match="table 't' holds NaN or infinity"):
+        Result("x", {}, {"t": table})
+    Result("x", {}, {"t": table.assign(v=[1.0, 2.0]).drop(columns=list(extra))})
 
 
 @given(

@@ -475,12 +475,13 @@ def _nesting(
     are validated: every name exists and there is no cycle)."""
     index = {n: i for i, n in enumerate(names)}
     parent = np.array([-1 if r is None else index[r] for r in requires], dtype=np.intp)
+    up = parent.tolist()
     depth = np.zeros(parent.size, dtype=np.intp)
     for o in range(parent.size):
-        p = parent[o]
+        p = up[o]
         while p >= 0:
             depth[o] += 1
-            p = parent[p]
+            p = up[p]
     return parent, np.argsort(depth, kind="stable")
 
 
@@ -492,7 +493,8 @@ def contract_arrays(inputs: PaymentInputs) -> ContractArrays:
     for o, outcome in enumerate(inputs.outcomes):
         shares = np.asarray(outcome.payment_profile or [1.0], dtype=float)
         start = outcome.payment_year - 1
-        profile[o, start : start + shares.size] = shares / shares.sum() if shares.sum() > 0 else 0
+        total = shares.sum()
+        profile[o, start : start + shares.size] = shares / total if total > 0 else 0
     costs = np.zeros(n_years)
     costs[: len(inputs.delivery_costs)] = inputs.delivery_costs
     limits = [math.inf]
@@ -603,14 +605,16 @@ def investor_flows(contract: ContractArrays, yearly_payments: ArrayLike) -> F64:
     return np.asarray(np.asarray(yearly_payments, dtype=float) - contract.costs)
 
 
-def _apply_return_cap(contract: ContractArrays, payments: F64) -> F64:
+def _apply_return_cap(contract: ContractArrays, payments: F64, capped: F64 | None = None) -> F64:
     """:func:`return_cap_years_first` on the yearly totals of ``(..., O, T)`` payments; within a
-    year every outcome is cut pro rata."""
+    year every outcome is cut pro rata. ``capped``, where given, are those totals after the cap
+    as :func:`settle_yearly` gives them (the cap is then not solved a second time)."""
     if contract.return_cap is None:
         return payments
     yearly = payments.sum(axis=-2)
-    flat = np.ascontiguousarray(yearly.reshape(-1, contract.years).T)
-    capped = return_cap_years_first(contract, flat.copy()).T.reshape(yearly.shape)
+    if capped is None:
+        flat = np.ascontiguousarray(yearly.reshape(-1, contract.years).T)
+        capped = return_cap_years_first(contract, flat.copy()).T.reshape(yearly.shape)
     return _scale_years(payments, yearly, capped)
 
 
@@ -629,10 +633,18 @@ def _checked_rates(contract: ContractArrays, rates: ArrayLike | None) -> F64:
     return np.asarray(r)
 
 
+_FEW_COLUMNS = 16
+"""Columns up to which :func:`cumsum_years_first` uses NumPy's ``cumsum``."""
+
+
 def cumsum_years_first(flows: F64) -> F64:
     """Running totals ``S(t) = sum_{s <= t} flows(s)`` down the first axis of a years-first
     ``(T, N)`` array, a row at a time (NumPy's ``cumsum`` along the first axis is several times
-    slower for short year axes; the sums are the same, added in the same order)."""
+    slower for short year axes and many columns; the sums are the same, added in the same
+    order). A few columns (one contract, not a simulation) go to ``cumsum``, whose fixed cost
+    is then lower than a row loop's."""
+    if flows.shape[1] <= _FEW_COLUMNS:
+        return np.cumsum(flows, axis=0)
     running = np.empty_like(flows)
     running[0] = flows[0]
     for t in range(1, flows.shape[0]):
@@ -689,13 +701,15 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
     if over.size == 0:
         return yearly
     f = flows[:, over]
-    changes, first = cashflow.sign_changes_years_first(f)
     # Each term f(t) d(t) is monotone in the rate, so on [0, c] the NPV is at least the sum of
     # the outlays undiscounted plus the receipts discounted at c. Where that bound is positive
     # the NPV has no root in [0, c]: with S > 0 any IRR lies above c, and the exact rule is not
-    # needed to decide (it is for the rest).
-    bound = np.where(f < 0, f, f * d).sum(axis=0)
-    other = np.flatnonzero(((changes != 1) | (first > 0)) & (bound <= 0))
+    # needed to decide (it is for the rest, unless the flows change sign once, outlays first).
+    maybe = np.flatnonzero(np.where(f < 0, f, f * d).sum(axis=0) <= 0)
+    other = maybe
+    if maybe.size:
+        changes, first = cashflow.sign_changes_years_first(f[:, maybe])
+        other = maybe[(changes != 1) | (first > 0)]
     if other.size:
         rule = cashflow.irr_years_first(np.ascontiguousarray(f[:, other]))
         within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= cap)
@@ -789,11 +803,16 @@ def settle_yearly(contract: ContractArrays, rates: ArrayLike | None = None) -> t
     return yearly.T.reshape(*lead, contract.years), paid.reshape(*lead, contract.price.size)
 
 
-def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settlement:
+def settle(
+    contract: ContractArrays, rates: ArrayLike | None = None, final_yearly: F64 | None = None
+) -> Settlement:
     """Payments by outcome and year for achieved ``rates`` (shape ``(O,)`` or ``(P, O)``).
 
     Order of the rules: trigger (``rate >= threshold``), outcome caps, overall cap, return cap
     (see the module docstring). ``rates=None`` uses the expected rates of the rate card.
+    ``final_yearly``: the yearly totals :func:`settle_yearly` gives for the same rates, where the
+    caller has them; the return cap is then split over outcomes from those totals instead of
+    being solved again (the two agree up to rounding).
     """
     r = _checked_rates(contract, rates)
     achievements = contract.cohort * r
@@ -804,7 +823,7 @@ def settle(contract: ContractArrays, rates: ArrayLike | None = None) -> Settleme
     yearly = after_outcome_caps.sum(axis=-2)
     capped_yearly = cut_latest_first(yearly, contract.overall_cap)
     after_overall_cap = _scale_years(after_outcome_caps, yearly, capped_yearly)
-    payments = _apply_return_cap(contract, after_overall_cap)
+    payments = _apply_return_cap(contract, after_overall_cap, final_yearly)
     return Settlement(
         r,
         achievements,
@@ -925,28 +944,36 @@ METRICS = {
 }
 
 
+def _objects(values: Sequence[float | None]) -> NDArray[np.object_]:
+    """A 1-D object array of ``values`` (a table column of numbers and None)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def _tables(
     inputs: PaymentInputs, contract: ContractArrays, s: Settlement, paid: F64, factors: F64
 ) -> dict[str, pd.DataFrame]:
     years = np.arange(1, contract.years + 1)
     flows = investor_flows(contract, paid)
     value_yearly = ((s.achievements * contract.value)[:, None] * contract.profile).sum(axis=0)
-    yearly = pd.DataFrame(
-        {
-            "year": years,
-            "delivery_cost": contract.costs,
-            "outcome_payments": paid,
-            "investor_flow": flows,
-            "investor_cumulative": np.cumsum(flows),
-            "commissioner_value": value_yearly,
-            "discount_factor": factors,
-            "pv_outcome_payments": paid * factors,
-            "pv_commissioner_value": value_yearly * factors,
-        }
-    )
-    by_year = pd.DataFrame(
-        {"year": years, **{name: s.payments[o] for o, name in enumerate(contract.names)}}
-    )
+    money = {
+        "delivery_cost": contract.costs,
+        "outcome_payments": paid,
+        "investor_flow": flows,
+        "investor_cumulative": np.cumsum(flows),
+        "commissioner_value": value_yearly,
+        "discount_factor": factors,
+        "pv_outcome_payments": paid * factors,
+        "pv_commissioner_value": value_yearly * factors,
+    }
+    # one block of floats, then the year in front (cheaper than one array per column)
+    yearly = pd.DataFrame(np.column_stack(list(money.values())), columns=list(money))
+    yearly.insert(0, "year", years)
+    # one block of floats for the outcomes' columns, then the year in front (several times
+    # cheaper than a frame from one array per outcome)
+    by_year = pd.DataFrame(s.payments.T, columns=list(contract.names))
+    by_year.insert(0, "year", years)
     per_achievement = [
         ratio(float(p), float(a)) for p, a in zip(s.by_outcome, s.achievements, strict=True)
     ]
@@ -960,8 +987,9 @@ def _tables(
             "uncapped": s.uncapped.sum(axis=-1),
             "paid": s.by_outcome,
             "removed": s.uncapped.sum(axis=-1) - s.by_outcome,
-            "paid_per_achievement": pd.Series(per_achievement, dtype=object),
-            "value": pd.Series([o.value for o in inputs.outcomes], dtype=object),
+            # object arrays keep None as None (not NaN), cheaper than object Series
+            "paid_per_achievement": _objects(per_achievement),
+            "value": _objects([o.value for o in inputs.outcomes]),
         }
     )
     return {"yearly": yearly, "payments_by_outcome": by_year, "outcomes": outcomes}
@@ -980,11 +1008,12 @@ def compute(inputs: PaymentInputs) -> Result:
 
     The yearly totals and the investor's flows come from :func:`settle_yearly`, the path the
     risk simulation settles with, so a simulation without uncertainty reproduces them exactly;
-    the split by outcome comes from :func:`settle` (equal up to rounding).
+    the split by outcome comes from :func:`settle`, given those totals, so the return cap is
+    solved once.
     """
     contract = contract_arrays(inputs)
-    s = settle(contract)
     yearly, _ = settle_yearly(contract)
+    s = settle(contract, final_yearly=yearly)
     factors = cashflow.discount_factors(contract.years, contract.discount_rate)
     flows = investor_flows(contract, yearly)
     total = float(yearly.sum())
