@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from portal_tools.formatting import thousands
+
 __all__ = [
     "MAX_SHOWN_PROBLEMS",
     "InputError",
@@ -208,7 +210,7 @@ class Problem:
 
 def more_text(n: int) -> str:
     """'and 3 more problems' (the count that was not shown)."""
-    return f"and {n:,} more problem{'s' if n != 1 else ''}".replace(",", " ")
+    return f"and {thousands(n)} more problem{'s' if n != 1 else ''}"
 
 
 class InputError(ValueError):

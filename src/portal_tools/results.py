@@ -30,6 +30,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from portal_tools import formatting
+
 __all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value", "ratio"]
 
 Kind = Literal["money", "rate", "ratio", "year", "count", "share", "text", "number"]
@@ -56,16 +58,16 @@ def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> st
     if isinstance(value, str):
         return value
     if kind == "money":
-        return f"{value:,.0f}".replace(",", " ") + f" {currency}"
+        return formatting.money(value, currency)
     if kind in ("rate", "share"):
-        return f"{value * 100:.1f} %".replace("-0.0 %", "0.0 %")
+        return formatting.percent(value)
     if kind == "ratio":
-        return f"{value:.2f}x"
+        return formatting.multiple(value)
     if kind == "year":
         return f"year {int(value)}"
     if kind == "count":
-        return f"{value:,.1f}".replace(",", " ").removesuffix(".0")
-    return f"{value:,.4g}".replace(",", " ")
+        return formatting.count(value)
+    return formatting.significant(value)
 
 
 def flatten_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

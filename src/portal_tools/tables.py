@@ -6,6 +6,8 @@ import html
 
 import pandas as pd
 
+from portal_tools.formatting import thousands
+
 __all__ = ["table_html"]
 
 
@@ -23,7 +25,7 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
         cells = []
         for col, value in row.items():
             if isinstance(value, float) and not str(col).endswith("_factor") and abs(value) >= 10:
-                text = f"{value:,.0f}".replace(",", " ")
+                text = thousands(value)
             elif isinstance(value, float):
                 text = f"{value:.4g}"
             elif value is None:

@@ -18,6 +18,7 @@ from portal_tools import cashflow
 from portal_tools.calculator import Calculator
 from portal_tools.charts import Chart, cashflow_chart
 from portal_tools.errors import Problem
+from portal_tools.formatting import thousands
 from portal_tools.inputs import Inputs, field
 from portal_tools.results import Metric, Result, format_value
 
@@ -199,7 +200,7 @@ def charts(result: Result) -> list[Chart]:
     s = result.summary
     table = result.tables["yearly"]
     payback = s["discounted_payback_year"]
-    npv_text = f"{s['npv']:,.0f}".replace(",", " ")
+    npv_text = thousands(s["npv"])
     alt = (
         f"Bar chart over {s['years']} contract years: costs as bars below zero, savings as bars "
         f"above zero, and a line for the cumulative present value, which ends at "

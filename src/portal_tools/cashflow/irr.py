@@ -21,6 +21,7 @@ from portal_tools.cashflow.roots import (
     one_change_roots,
     several_change_crossings,
 )
+from portal_tools.formatting import percent
 
 SURPLUS_SHARE = 1e-12
 """A surplus smaller than this share of the stream's total size counts as zero."""
@@ -203,15 +204,16 @@ def irr_notes(rule: IrrResult, subject: str, npv: str, mirr: str, hurdle: str) -
     the ``hurdle``, already formatted). ``subject`` names the stream ("The investor's cash
     flow"). Nothing to say for a stream of one sign or with a single crossing."""
     shown = " and ".join(
-        f"{r * 100:.1f} % ({'falling' if down else 'rising'})"
+        f"{percent(r, minus_zero=True)} ({'falling' if down else 'rising'})"
         for r, down in zip(rule.crossings, rule.falling, strict=True)
     )
     if rule.rate is not None:
         if len(rule.crossings) < 2:
             return []
+        rate_text = percent(rule.rate, minus_zero=True)
         return [
             f"{subject} changes sign more than once; its NPV crosses zero at {shown}. The IRR "
-            f"shown, {rule.rate * 100:.1f} %, is the only rate at which the NPV falls through "
+            f"shown, {rate_text}, is the only rate at which the NPV falls through "
             "zero, and it agrees with the sign of the nominal total."
         ]
     if rule.reason == "no_sign_change":

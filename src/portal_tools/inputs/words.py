@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from portal_tools.formatting import thousands
 from portal_tools.inputs.model import FieldMeta, field_bounds, strip_optional
 
 
@@ -16,7 +17,7 @@ def _fmt(x: float) -> str:
     """A bound in words: whole numbers with spaces (``1 000 000``), others in full
     (``0.000001``, not ``1e-06``)."""
     if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
-        return f"{int(x):,}".replace(",", " ")
+        return thousands(int(x))
     if 1e-9 <= abs(x) < 1e15:
         return format(Decimal(repr(float(x))), "f")
     return f"{x:g}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from portal_tools.formatting import thousands
 from portal_tools.knowledge.schema import DATE_RE
 
 
@@ -21,7 +22,7 @@ def fmt_number(value: float) -> str:
     if number.is_integer():
         if abs(number) < 10_000:
             return f"{number:.0f}"
-        return f"{number:,.0f}".replace(",", " ")
+        return thousands(number)
     return f"{number:g}"
 
 

@@ -11,6 +11,7 @@ import math
 import re
 
 from portal_tools.errors import InputError
+from portal_tools.formatting import thousands
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario document read, in bytes of UTF-8 (the largest shipped preset is ~6 KB)."""
@@ -30,7 +31,7 @@ class NumberTextError(ValueError):
 
 def spaced(n: int) -> str:
     """``n`` as the messages write a count: thousands separated by spaces (``1 000 000``)."""
-    return f"{n:,}".replace(",", " ")
+    return thousands(n)
 
 
 def float_from_decimal(text: str) -> float:

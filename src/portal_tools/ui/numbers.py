@@ -39,6 +39,7 @@ from decimal import Decimal
 from typing import Literal
 
 from portal_tools.errors import InputError, Problem
+from portal_tools.formatting import thousands
 from portal_tools.reading import MAX_NUMBER_CHARS, NumberTextError, float_from_decimal
 
 __all__ = [
@@ -332,7 +333,7 @@ def format_number(value: float, convention: Convention = "da") -> str:
     sign = "-" if text.startswith("-") else ""
     whole, _, frac = text.lstrip("-").partition(".")
     frac = frac.rstrip("0")
-    grouped = f"{int(whole):,}".replace(",", " ")
+    grouped = thousands(int(whole))
     return sign + grouped + (_DECIMAL[convention] + frac if frac else "")
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from portal_tools.calculators.effect_chain.inputs import HOLDER_NAMES, HOLDERS
 from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
+from portal_tools.formatting import thousands
 from portal_tools.results import Result, format_value
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def _funnel_chart(result: Result) -> Figure:
     ax.barh(y, values, left=-values / 2, color=colours, height=0.7)
     for yi, v in zip(y, values, strict=True):
         ax.annotate(
-            f"{v:,.1f}".replace(",", " "),
+            thousands(v, 1),
             (abs(v) / 2, yi),
             xytext=(4, 0),
             textcoords="offset points",
@@ -79,7 +80,9 @@ def charts(result: Result) -> list[Chart]:
     s, cur = result.summary, result.currency
     chain = result.tables["chain"]
     steps = "; ".join(
-        f"{stage}: {n:,.1f}".replace(",", " ")
+        # A comma in a stage name shows as a space, as before the shared formatting module
+        # (kept byte-identical; probably accidental, see issue 11).
+        f"{str(stage).replace(',', ' ')}: {thousands(n, 1)}"
         for stage, n in zip(chain["stage"], chain["participants"], strict=True)
     )
     n_years = len(result.tables["yearly"])

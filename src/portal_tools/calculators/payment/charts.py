@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
+from portal_tools.formatting import money
 from portal_tools.results import Result
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def _commissioner_chart(result: Result) -> Figure:
 
 
 def _money(x: float | None, currency: str) -> str:
-    return "none" if x is None else f"{x:,.0f}".replace(",", " ") + f" {currency}"
+    return "none" if x is None else money(x, currency)
 
 
 def charts(result: Result) -> list[Chart]:

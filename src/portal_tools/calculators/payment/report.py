@@ -23,6 +23,7 @@ from portal_tools.calculators.payment.engine import (
 )
 from portal_tools.calculators.payment.inputs import F64, PaymentInputs
 from portal_tools.errors import InputError
+from portal_tools.formatting import percent
 from portal_tools.results import Metric, Result, format_value, ratio
 
 
@@ -283,16 +284,17 @@ def _notes(
         )
     if inputs.return_cap is not None and float(s.removed_by_return_cap) > 0:
         cap = inputs.return_cap
+        cap_text = percent(cap, minus_zero=True)
         at_cap = float(np.dot(flows, cashflow.flat_discount_factors(contract.years, cap)))
         scale = max(1.0, float(np.abs(flows).sum()))
         if abs(at_cap) <= 1e-9 * scale:
             notes.append(
-                f"The return cap of {cap * 100:.1f} % binds: payments were removed, latest "
+                f"The return cap of {cap_text} binds: payments were removed, latest "
                 "first, until the investor's return equals it."
             )
         else:
             notes.append(
-                f"The return cap of {cap * 100:.1f} % binds and takes the investor's whole "
+                f"The return cap of {cap_text} binds and takes the investor's whole "
                 "surplus: removing more would turn its gain into a loss, so the cap stops at a "
                 "surplus of zero."
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portal_tools.charts import PALETTE, Chart, new_figure, year_axes
+from portal_tools.formatting import percent
 from portal_tools.results import Result, format_value
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def charts(result: Result) -> list[Chart]:
     fan = result.tables["fan"]
     last = fan.iloc[-1]
     irr = s["investor_irr_percentiles"]
-    mid = "none" if irr["50"] is None else f"{irr['50'] * 100:.1f} %"
+    mid = "none" if irr["50"] is None else percent(irr["50"], minus_zero=True)
     return [
         Chart(
             _fan_chart(result),
@@ -86,6 +87,6 @@ def charts(result: Result) -> list[Chart]:
             f"Histogram of the investor's IRR across the simulated worlds (the end bars include "
             f"the tails), with IRRs below zero (a loss) in a different colour; the median IRR "
             f"is {mid} and the investor loses money in "
-            f"{s['prob_investor_loss'] * 100:.1f} % of the worlds.",
+            f"{percent(s['prob_investor_loss'], minus_zero=True)} of the worlds.",
         ),
     ]

@@ -13,6 +13,7 @@ from portal_tools.calculators import payment
 from portal_tools.calculators.payment import ContractArrays
 from portal_tools.calculators.risk.engine import PathResults, Progress, simulate
 from portal_tools.calculators.risk.inputs import F64, RiskInputs
+from portal_tools.formatting import percent
 from portal_tools.results import Metric, Result, format_value
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -249,7 +250,7 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
     cur = inputs.payment.currency
     notes: list[str] = []
     loss = float(summary["prob_investor_loss"])  # type: ignore[arg-type]
-    worlds = f"{loss * 100:.1f} %"
+    worlds = percent(loss, minus_zero=True)
     if loss > 0:
         notes.append(
             f"In {worlds} of {inputs.paths:,} simulated worlds the investor gets back less than it "
@@ -266,10 +267,10 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
         + (
             "none at all (a loss no rate describes)"
             if low is None
-            else f"{low * 100:.1f} % or less"
+            else f"{percent(low, minus_zero=True)} or less"
         )
         + "; the middle world gives "
-        + ("no IRR" if mid is None else f"{mid * 100:.1f} %")
+        + ("no IRR" if mid is None else percent(mid, minus_zero=True))
         + "."
     )
     without = float(summary["share_paths_without_irr"])  # type: ignore[arg-type]
@@ -278,7 +279,7 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
         assert isinstance(by_reason, dict)
         main = max(by_reason, key=lambda k: by_reason[k])
         notes.append(
-            f"{without * 100:.1f} % of the worlds have no IRR (most often: "
+            f"{percent(without, minus_zero=True)} of the worlds have no IRR (most often: "
             f"{cashflow.IRR_REASON_TEXT[main]}); their modified IRR and NPV at the discount rate "
             "are in the percentiles."
         )
@@ -286,7 +287,7 @@ def _notes(summary: dict[str, object], inputs: RiskInputs) -> list[str]:
     if over is not None:
         notes.append(
             f"The commissioner pays more than the (present) value of the outcomes in "
-            f"{float(over) * 100:.1f} % of the worlds."  # type: ignore[arg-type]
+            f"{percent(float(over), minus_zero=True)} of the worlds."  # type: ignore[arg-type]
         )
     if inputs.correlation >= 0.5 and len(inputs.payment.outcomes) > 1:
         notes.append(

@@ -19,6 +19,7 @@ from portal_tools.calculators.transaction_costs.inputs import (
 )
 from portal_tools.calculators.transaction_costs.report import money_text, share_text
 from portal_tools.charts import PALETTE, Chart, money_axis, new_figure
+from portal_tools.formatting import percent
 from portal_tools.results import Result
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _scaling_chart(result: Result) -> tuple[Figure, float]:
             ax.plot([be], [theta * 100], marker="o", color=color, markersize=7)
     ax.axhline(theta * 100, color="#444444", linestyle="--", linewidth=1)
     ax.annotate(
-        f"threshold {theta * 100:.0f} %",
+        f"threshold {percent(theta, 0, minus_zero=True)}",
         (grid[0], theta * 100),
         xytext=(2, 4),
         textcoords="offset points",

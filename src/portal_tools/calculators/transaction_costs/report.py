@@ -24,6 +24,7 @@ from portal_tools.calculators.transaction_costs.inputs import (
     ROUTES,
     TransactionCostInputs,
 )
+from portal_tools.formatting import thousands
 from portal_tools.results import Metric, Result, format_value
 
 BASELINE_ROUTE = "fee_for_service"
@@ -60,7 +61,7 @@ def reading(
             f"the programme are already {share_text(rc.variable_share)} of delivery."
         )
     elif at.status == "beyond_limit":
-        people = f"{MAX_THRESHOLD_PARTICIPANTS:,.0f}".replace(",", " ")
+        people = thousands(MAX_THRESHOLD_PARTICIPANTS)
         text += (
             f". It would fall to {share_text(threshold)} only in a programme with a delivery cost "
             f"above {money_text(MAX_THRESHOLD_DELIVERY_COST)} or more than {people} participants: "
@@ -69,7 +70,7 @@ def reading(
     elif at.status == "already":
         text += f". It is already at or below {share_text(threshold)} at this size."
     else:
-        people = f"{at.participants or 0.0:,.0f}".replace(",", " ")
+        people = thousands(at.participants or 0.0)
         text += (
             f". It falls to {share_text(threshold)} from a delivery cost of "
             f"{money_text(float(at.delivery_cost or 0.0))} (about {people} participants at the "

@@ -1,0 +1,59 @@
+"""Number formats shared by every text the package writes: one implementation of each.
+
+Pure functions of their arguments (no locale, no state); this module imports nothing from
+``portal_tools``, so any module, data and maths ones included, may use it. Thousands are
+separated by a plain space (``1 234 567``); the decimal mark is a point; halves round as
+Python's format does (to the even neighbour of the binary value: ``2.5`` -> ``2``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["count", "money", "multiple", "percent", "significant", "thousands"]
+
+
+def thousands(x: float, decimals: int = 0) -> str:
+    """``x`` with ``decimals`` decimals and a space between thousands.
+
+    ``thousands(1234567) -> "1 234 567"``, ``thousands(1234.56, 1) -> "1 234.6"``,
+    ``thousands(-0.4) -> "-0"``, ``thousands(2.5) -> "2"``. A Python ``int`` with
+    ``decimals=0`` is written exactly, however large (``10**20 -> "100 000 000 000 000 000 000"``);
+    anything else goes through ``float`` formatting."""
+    if isinstance(x, int) and decimals == 0:
+        return f"{x:,}".replace(",", " ")
+    return f"{x:,.{decimals}f}".replace(",", " ")
+
+
+def money(x: float, currency: str) -> str:
+    """An amount in whole units of ``currency``: ``money(1234567, "DKK") -> "1 234 567 DKK"``,
+    ``money(-0.4, "DKK") -> "-0 DKK"``."""
+    return f"{thousands(x)} {currency}"
+
+
+def percent(share: float, decimals: int = 1, minus_zero: bool = False) -> str:
+    """A share (``0.035``) as a percentage with a space before the sign:
+    ``percent(0.035) -> "3.5 %"``, ``percent(0.12, 0) -> "12 %"``.
+
+    A negative share that rounds to zero is ``"0.0 %"``, unless ``minus_zero`` keeps the sign
+    Python's format gives it (``percent(-0.0001, minus_zero=True) -> "-0.0 %"``)."""
+    text = f"{share * 100:.{decimals}f}"
+    if not minus_zero and text.startswith("-") and text.lstrip("-0.") == "":
+        text = text[1:]
+    return f"{text} %"
+
+
+def count(x: float) -> str:
+    """A count of people or cases: one decimal, none when it is zero, thousands spaced:
+    ``count(1234.56) -> "1 234.6"``, ``count(12.0) -> "12"``, ``count(-0.04) -> "-0"``."""
+    return thousands(x, 1).removesuffix(".0")
+
+
+def multiple(x: float) -> str:
+    """A ratio as a multiple with two decimals: ``multiple(1.25) -> "1.25x"``."""
+    return f"{x:.2f}x"
+
+
+def significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, thousands spaced, an exponent when large or small:
+    ``significant(1234.5) -> "1 234"``, ``significant(0.000012345) -> "1.234e-05"``,
+    ``significant(12345678) -> "1.235e+07"``."""
+    return f"{x:,.{digits}g}".replace(",", " ")
