@@ -161,3 +161,13 @@ def test_zero_spread_with_nesting_equals_the_payment_model() -> None:
     assert np.allclose(sim.total_payments, 5_688_000, rtol=0, atol=1e-6)
     assert np.allclose(sim.irr, det["investor_irr"], rtol=0, atol=1e-12)
     assert contract.rate.tolist() == pytest.approx([0.6, 0.48])
+
+
+def test_nesting_depth_counts_the_outcomes_each_builds_on() -> None:
+    # 0 <- 1 <- 2 is a staircase of three, 3 <- 4 one of two, 5 stands alone, and 6 builds
+    # on 2, so three outcomes lie below it.
+    from portal_tools.calculators.payment import nesting_depth
+
+    parent = np.array([-1, 0, 1, -1, 3, -1, 2], dtype=np.intp)
+    assert nesting_depth(parent).tolist() == [0, 1, 2, 0, 1, 0, 3]
+    assert nesting_depth(np.array([], dtype=np.intp)).tolist() == []

@@ -81,6 +81,7 @@ from portal_tools.calculators.payment.engine import (
     settle_years_first,
 )
 from portal_tools.calculators.payment.engine import absolute_rates as absolute_rates
+from portal_tools.calculators.payment.engine import nesting_depth as nesting_depth
 from portal_tools.calculators.payment.inputs import F64 as F64
 from portal_tools.calculators.payment.inputs import LASTING_GIVEN_STARTED as LASTING_GIVEN_STARTED
 from portal_tools.calculators.payment.inputs import MAX_AMOUNT as MAX_AMOUNT

@@ -86,6 +86,12 @@ def _nesting(
     are validated: every name exists and there is no cycle)."""
     index = {n: i for i, n in enumerate(names)}
     parent = np.array([-1 if r is None else index[r] for r in requires], dtype=np.intp)
+    return parent, np.argsort(nesting_depth(parent), kind="stable")
+
+
+def nesting_depth(parent: NDArray[np.intp]) -> NDArray[np.intp]:
+    """How many outcomes each outcome builds on: 0 without a parent (``parent[o] < 0``), else
+    one more than its parent's depth (``parent`` is acyclic, as the inputs are validated)."""
     up = parent.tolist()
     depth = np.zeros(parent.size, dtype=np.intp)
     for o in range(parent.size):
@@ -93,7 +99,7 @@ def _nesting(
         while p >= 0:
             depth[o] += 1
             p = up[p]
-    return parent, np.argsort(depth, kind="stable")
+    return depth
 
 
 def contract_arrays(inputs: PaymentInputs) -> ContractArrays:

@@ -189,12 +189,7 @@ def cohort_counts(
     z = rng.standard_normal(rates.shape)
     if parent is None or not np.any(parent >= 0):
         return _counts(rng, float(n), rates, z)
-    depth = np.zeros(parent.size, dtype=np.intp)
-    for o in range(parent.size):
-        p = parent[o]
-        while p >= 0:
-            depth[o] += 1
-            p = parent[p]
+    depth = payment.nesting_depth(parent)
     counts = np.empty_like(rates)
     for level in range(int(depth.max()) + 1):
         cols = np.flatnonzero(depth == level)
