@@ -1,16 +1,12 @@
 """The built site in headless Chromium, served on 127.0.0.1 with every other host cut off.
 
 Every page's clean load and its axe check, in light and dark mode at 1280 and 390 px, are in
-test_theme.py. The search and present-value tests share their loads (``shown``, conftest.py) with
-every other test of the same page, mode and width; the headline test opens a page per calculator."""
+test_theme.py. Every test here shares its load (``shown``, conftest.py) with every other test of
+the same page, mode and width."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-
-from portal_tools.registry import CATALOGUE, get
+from portal_tools.registry import CATALOGUE
 from portal_tools.results import format_value
 
 from .conftest import Shown, View, on
@@ -41,24 +37,23 @@ def test_calculator_shows_widget_and_default_result_offline(shown: Shown) -> Non
     assert not shown.external
 
 
-# A page of its own per calculator (tests/unit/test_calculator_contract.py checks that this test
-# is parametrized over the catalogue in exactly this form, so it cannot take ``shown``).
-@pytest.mark.parametrize("name", [c.name for c in CATALOGUE])
-def test_calculator_page_shows_the_default_headline(
-    fresh: Callable[[View], Shown], name: str
-) -> None:
+# One case per calculator page of the catalogue (tests/unit/test_calculator_contract.py checks
+# this form), on the page shared with every other test of it; a page with the forms of several
+# calculators (budget's is on the programme page) checks each of them.
+@on(*dict.fromkeys(View(f"{c.page}.html") for c in CATALOGUE))
+def test_calculator_page_shows_the_default_headline(shown: Shown) -> None:
     """Each calculator's page shows its form with the default result's headline value, as the
     summary formats it (label and value in one row)."""
-    calc = get(name)
-    result = calc.run()
-    metric = result.metrics[calc.headline]
-    value = format_value(result.summary[calc.headline], metric.kind, result.currency)
-    shown = fresh(View(f"{calc.page}.html"))
+    here = [c for c in CATALOGUE if f"{c.page}.html" == shown.view.path]
     shown.page.locator(".portal-calculator table.portal-summary").first.wait_for(timeout=20000)
     rows = shown.page.evaluate(
         """() => [...document.querySelectorAll('.portal-calculator table.portal-summary tr')]
             .map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent.trim()))"""
     )
-    assert [metric.label, value] in rows, (
-        f"{name}: no row {metric.label!r} = {value!r} on {calc.page}"
-    )
+    for calc in here:
+        result = calc.run()
+        metric = result.metrics[calc.headline]
+        value = format_value(result.summary[calc.headline], metric.kind, result.currency)
+        assert [metric.label, value] in rows, (
+            f"{calc.name}: no row {metric.label!r} = {value!r} on {calc.page}"
+        )

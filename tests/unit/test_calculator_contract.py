@@ -157,9 +157,9 @@ def test_schema_is_on_the_scenario_files_page(name: str) -> None:
 def test_browser_test_checks_every_headline() -> None:
     """The browser test is data-driven over the catalogue (it cannot be run here)."""
     text = (Path(__file__).parents[1] / "site" / "test_browser.py").read_text(encoding="utf-8")
-    assert re.search(r"parametrize\(\s*\"name\",\s*\[c\.name for c in CATALOGUE\]", text), (
-        "tests/site/test_browser.py no longer checks each catalogue calculator's headline"
-    )
+    assert re.search(
+        r"@on\(\*dict\.fromkeys\(View\(f\"\{c\.page\}\.html\"\) for c in CATALOGUE\)\)", text
+    ), "tests/site/test_browser.py no longer checks each catalogue calculator's headline"
     assert "calc.headline" in text
 
 
