@@ -87,7 +87,13 @@ def test_xlsx_output_to_file_is_stable(tmp_path: Path, capsys: pytest.CaptureFix
         assert code == 0 and out == ""
     assert first.read_bytes() == second.read_bytes()
     book = openpyxl.load_workbook(io.BytesIO(first.read_bytes()))
-    assert book.sheetnames == ["summary", "yearly", "payments_by_outcome", "outcomes"]
+    assert book.sheetnames == [
+        "summary",
+        "yearly",
+        "payments_by_outcome",
+        "outcomes",
+        "sensitivity",
+    ]
     assert book["yearly"]["C1"].value == "outcome_payments"
     assert book["yearly"]["C3"].value == 50_000
 

@@ -40,6 +40,7 @@ from portal_tools.cashflow.rates import (
     PUBLIC_RATE_MAX_YEAR,
     PUBLIC_RATE_SHORT,
     PUBLIC_RATE_SWITCH_YEAR,
+    annual_rate,
     cumulative,
     discount_factors,
     discounted_payback_year,
@@ -48,6 +49,7 @@ from portal_tools.cashflow.rates import (
     npv,
     payback_year,
     peak_exposure,
+    period_discount_factors,
     public_discount_factors,
     rate_label,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "PUBLIC_RATE_MAX_YEAR",
     "PUBLIC_RATE_SHORT",
     "PUBLIC_RATE_SWITCH_YEAR",
+    "annual_rate",
     "cumulative",
     "discount_factors",
     "discounted_payback_year",
@@ -79,6 +82,7 @@ __all__ = [
     "npv",
     "payback_year",
     "peak_exposure",
+    "period_discount_factors",
     "public_discount_factors",
     "rate_label",
 ]

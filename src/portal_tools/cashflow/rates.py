@@ -91,6 +91,56 @@ def flat_discount_factors(n_years: int, rate: float) -> NDArray[np.float64]:
     return np.asarray((1.0 + rate) ** -np.arange(n_years, dtype=float))
 
 
+def period_discount_factors(
+    n_periods: int, periods_per_year: int = 1, rate: float | None = None, inflation: float = 0.0
+) -> NDArray[np.float64]:
+    """Nominal discount factors of periods ``k = 1..n_periods`` (``periods_per_year`` a year).
+
+    Period ``k`` lies ``tau = (k - 1) / periods_per_year`` years after the base year, and::
+
+        d(k) = real(tau) * (1 + inflation) ** -tau
+
+    with ``real(tau) = (1 + rate) ** -tau`` for a flat ``rate``, or the public rate
+    (``rate=None``) ``1.035 ** -min(tau, 35) * 1.025 ** -max(tau - 35, 0)``. Discounting nominal
+    flows at the nominal rate ``(1 + r)(1 + inflation) - 1`` this way is the same as discounting
+    their real values at the real rate. With one period a year and no inflation these are
+    exactly :func:`discount_factors`.
+    """
+    _check_years(n_periods)
+    tau = np.arange(n_periods, dtype=float) / periods_per_year
+    if rate is None:
+        if tau[-1] > PUBLIC_RATE_MAX_YEAR:
+            raise InputError.single(
+                "years",
+                math.ceil(tau[-1]) + 1,
+                f"at most {PUBLIC_RATE_MAX_YEAR + 1} years with the public rate (the Finance "
+                f"Ministry's rate after year {PUBLIC_RATE_MAX_YEAR} is not verified); use a flat "
+                "rate for longer horizons",
+            )
+        short = np.minimum(tau, PUBLIC_RATE_SWITCH_YEAR)
+        long = np.maximum(tau - PUBLIC_RATE_SWITCH_YEAR, 0.0)
+        real = (1 + PUBLIC_RATE_SHORT) ** -short * (1 + PUBLIC_RATE_LONG) ** -long
+    else:
+        if not math.isfinite(rate) or rate <= -1:
+            raise InputError.single("discount_rate", rate, "a number above -1 (-100 %)")
+        real = (1.0 + rate) ** -tau
+    if inflation == 0:
+        return np.asarray(real)
+    if not math.isfinite(inflation) or inflation <= -1:
+        raise InputError.single("cost_inflation", inflation, "a number above -1 (-100 %)")
+    return np.asarray(real * (1.0 + inflation) ** -tau)
+
+
+def annual_rate(rate: float, periods_per_year: int) -> float:
+    """The effective annual rate of a rate per period: ``(1 + rate) ** periods_per_year - 1``
+    (the rate itself with one period a year)."""
+    if periods_per_year == 1:
+        return rate
+    if rate <= -1:
+        return -1.0
+    return float(math.expm1(periods_per_year * math.log1p(rate)))
+
+
 def discount_factors(n_years: int, rate: float | None = None) -> NDArray[np.float64]:
     """Public-rate factors when ``rate`` is None, else flat factors at ``rate``."""
     if rate is None:

@@ -6,7 +6,7 @@ and of the chain of outcomes that build on one another (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,6 +17,7 @@ from portal_tools.inputs import MIN_AMOUNT, Inputs, Smallest, field
 
 MAX_YEARS = 30
 MAX_OUTCOMES = 50
+MAX_LAG_MONTHS = 60
 MAX_AMOUNT = 1e12
 PROFILE_TOLERANCE = 1e-6
 
@@ -102,6 +103,18 @@ class OutcomeInputs(Inputs):
         ge=0,
         le=MAX_AMOUNT,
     )
+    baseline_rate: float = field(
+        0.0,
+        label="Baseline rate",
+        help="Share of the whole cohort that would achieve the outcome without the programme "
+        "(from a comparison group or a historical baseline); only achievements above it are "
+        "paid and valued. 0 pays every achievement.",
+        unit="share of cohort",
+        ge=0,
+        le=1,
+        step=0.01,
+        assumption=True,
+    )
     requires: str | None = field(
         None,
         label="Builds on",
@@ -137,6 +150,57 @@ def _default_outcomes() -> list[OutcomeInputs]:
             requires="Started job or education",
         ),
     ]
+
+
+class CapitalInputs(Inputs):
+    """How the investor's money is structured: fees, protection by a guarantor and caps on its
+    money multiple (all optional; the defaults are a plain investor with no fee or protection)."""
+
+    management_fee_rate: float = field(
+        0.0,
+        label="Management fee",
+        help="Yearly fee to the intermediary or fund manager as a share of that year's delivery "
+        "costs (0.05 = 5 %), paid by the investor on top of the costs.",
+        unit="share of delivery costs",
+        ge=0,
+        le=1,
+        step=0.01,
+        assumption=True,
+    )
+    capital_protection: float = field(
+        0.0,
+        label="Capital protection",
+        help="Share of the investor's outlay (costs and fees) that a guarantor, e.g. a "
+        "foundation, repays at the end where outcome payments fall short (0.6 = 60 %).",
+        unit="share of outlay",
+        ge=0,
+        le=1,
+        step=0.05,
+        assumption=True,
+    )
+    return_cap_multiple: float | None = field(
+        None,
+        label="Money-multiple cap",
+        help="Optional maximum of outcome payments over the investor's outlay (1.3 = 30 % "
+        "more than it put in); payments above it are removed, latest first. Empty means none.",
+        unit="times outlay",
+        ge=1,
+        le=100,
+    )
+    excess_share_to_provider: float = field(
+        0.0,
+        label="Share of capped money to the provider",
+        help="Part of the money any cap removes that the commissioner pays to the provider as "
+        "a bonus instead of keeping it (0 keeps it all with the commissioner).",
+        unit="share",
+        ge=0,
+        le=1,
+        step=0.05,
+        assumption=True,
+    )
+
+
+PersonCapBasis = Literal["cohort_average", "each_person"]
 
 
 class PaymentInputs(Inputs):
@@ -188,11 +252,18 @@ class PaymentInputs(Inputs):
     per_person_cap: float | None = field(
         None,
         label="Cap per participant",
-        help="Optional maximum paid per participant on average: total payments may not exceed "
-        "this times the cohort size. Empty means none.",
+        help="Optional maximum paid per participant: total payments may not exceed this times "
+        "the cohort size, and on the 'each person' basis no one earns more than this along a "
+        "staircase of outcomes that build on one another. Empty means none.",
         unit="per participant",
         ge=0,
         le=MAX_AMOUNT,
+    )
+    per_person_cap_basis: PersonCapBasis = field(
+        "cohort_average",
+        label="Cap per participant applies",
+        help="cohort_average: to the cohort's total only (the cap times the cohort size); "
+        "each_person: also to each person's payments along a staircase, in the rate card's prices.",
     )
     return_cap: float | None = field(
         None,
@@ -202,6 +273,48 @@ class PaymentInputs(Inputs):
         unit="share per year",
         ge=0,
         le=1,
+    )
+    periods_per_year: Literal[1, 4, 12] = field(
+        1,
+        label="Periods per year",
+        help="1 settles the contract by year, 4 by quarter, 12 by month. Costs and achievements "
+        "are spread evenly over each year's periods.",
+        unit="periods",
+    )
+    payment_lag_months: int = field(
+        0,
+        label="Payment lag",
+        help="Months from an achievement to its payment (verification time), rounded up to whole "
+        "periods; payments may then fall after the last contract year.",
+        unit="months",
+        ge=0,
+        le=MAX_LAG_MONTHS,
+    )
+    price_indexation: float = field(
+        0.0,
+        label="Price indexation",
+        help="Yearly rise of the rate card's prices (0.02 = 2 %): an achievement in contract year "
+        "t is paid at the price times (1 + rate)^(t - 1).",
+        unit="share per year",
+        ge=-0.5,
+        le=1,
+        assumption=True,
+    )
+    cost_inflation: float = field(
+        0.0,
+        label="Cost inflation",
+        help="Yearly rise of delivery costs and of the commissioner's values (0.02 = 2 %); the "
+        "present values then discount at the nominal rate this implies.",
+        unit="share per year",
+        ge=-0.5,
+        le=1,
+        assumption=True,
+    )
+    capital: CapitalInputs | None = field(
+        None,
+        label="Capital structure",
+        help="Optional: management_fee_rate, capital_protection, return_cap_multiple and "
+        "excess_share_to_provider (see the method section); empty means a plain investor.",
     )
     discount_rate: float | None = field(
         None,

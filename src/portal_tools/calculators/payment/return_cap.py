@@ -5,6 +5,7 @@ latest-first cut (:func:`cut_years_first`) and :func:`return_cap_years_first` (s
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,12 +51,15 @@ def cut_years_first(flows: F64, limit: F64 | float) -> F64:
     return flows
 
 
-def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
-    """The return cap on yearly payment totals laid out years first (``(T, N)``, one column per
-    path), in place; identity without a cap.
+def return_cap_years_first(contract: ContractArrays, yearly: F64, outlay: F64 | None = None) -> F64:
+    """The return cap on payment totals per period laid out years first (``(H, N)``, one column
+    per path), in place; identity without a cap. ``outlay`` (``(H,)`` or ``(H, N)``, the
+    contract's by default) is the investor's delivery costs and fees per period.
 
-    With the investor's flows ``f(t) = P(t) - C(t)``, their surplus ``S = sum_t f(t)`` and, at the
-    capped rate ``c``, ``d(t) = (1 + c) ** -(t - 1)`` and ``NPV_c = sum_t d(t) f(t)``:
+    With the investor's flows ``f(t) = P(t) - C(t)`` (``C`` the outlay, ``t`` a period), their
+    surplus ``S = sum_t f(t)`` and, at the capped rate ``c`` (effective annual),
+    ``d(t) = (1 + c) ** -tau(t)`` with ``tau(t)`` the period's time in years (``t - 1`` by
+    year) and ``NPV_c = sum_t d(t) f(t)``:
 
     1. A path is cut only when its return is above the cap: ``S > 0`` and ``NPV_c > 0`` and not
        an IRR (by :func:`portal_tools.cashflow.irr_rows`) at or below ``c``. A path whose flows
@@ -76,8 +80,11 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
     if contract.return_cap is None or yearly.size == 0:
         return yearly
     cap = contract.return_cap
-    d = cashflow.flat_discount_factors(contract.years, cap)[:, None]
-    flows = yearly - contract.costs[:, None]
+    assert contract.cap_factors is not None
+    d = contract.cap_factors[:, None]
+    spent = contract.outlay if outlay is None else outlay
+    costs = spent[:, None] if spent.ndim == 1 else spent
+    flows = yearly - costs
     surplus = flows.sum(axis=0)
     npv_cap = (flows * d).sum(axis=0)
     over = np.flatnonzero((surplus > 0) & (npv_cap > 0))
@@ -95,7 +102,9 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
         other = maybe[(changes != 1) | (first > 0)]
     if other.size:
         rule = cashflow.irr_years_first(np.ascontiguousarray(f[:, other]))
-        within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= cap)
+        # the rule's rate is per period; the cap is an effective annual rate
+        per_period = math.expm1(math.log1p(cap) / contract.periods_per_year)
+        within = (rule.code == cashflow.IRR_DEFINED) & (rule.rate <= per_period)
         if within.any():
             keep = np.ones(over.size, dtype=bool)
             keep[other[within]] = False
@@ -113,7 +122,8 @@ def return_cap_years_first(contract: ContractArrays, yearly: F64) -> F64:
             part.copy(), part.sum(axis=0) - gain[too_much]
         )
     paid = yearly[:, over]
-    yearly[:, over] = _solve_cut_year(paid, contract.costs, f, removed, d[:, 0], too_much)
+    cost = np.broadcast_to(costs, yearly.shape)[:, over]
+    yearly[:, over] = _solve_cut_year(paid, cost, f, removed, d[:, 0], too_much)
     return yearly
 
 
@@ -134,7 +144,7 @@ def _solve_cut_year(
     steps = np.arange(flows.shape[0])[:, None]
     cols = np.arange(flows.shape[1])
     k = np.argmax(removed > 0, axis=0)
-    costs = np.broadcast_to(cost[:, None], paid.shape)
+    costs = np.broadcast_to(cost, paid.shape)
     kept = np.where(steps < k, flows, np.minimum(flows, 0.0))
     w = np.broadcast_to(d[:, None], flows.shape).copy()
     w[:, nominal] = 1.0

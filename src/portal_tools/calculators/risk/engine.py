@@ -169,11 +169,12 @@ most 7e-4; computed against the exact binomial for rates from 0.005 to 0.5)."""
 
 def cohort_counts(
     rng: np.random.Generator,
-    n: int,
+    n: int | float | F64,
     rates: F64,
     parent: NDArray[np.intp] | None = None,
 ) -> F64:
-    """Achieved counts for an array of true ``rates`` (``(paths, O)``): ``Binomial(n, rate)``,
+    """Achieved counts for an array of true ``rates`` (``(paths, O)``): ``Binomial(n, rate)``
+    (``n`` the cohort, or ``(paths, 1)`` cohorts, one per path),
     or for a nested outcome (``parent[o] >= 0``) ``Binomial(parent's count, rate)``, so a
     nested count never exceeds its parent's on any path (parents are drawn first).
 
@@ -187,13 +188,14 @@ def cohort_counts(
     by level of the nesting (without nesting, one level: all outcomes).
     """
     z = rng.standard_normal(rates.shape)
+    cohort: float | F64 = float(n) if np.ndim(n) == 0 else np.asarray(n, dtype=float)
     if parent is None or not np.any(parent >= 0):
-        return _counts(rng, float(n), rates, z)
+        return _counts(rng, cohort, rates, z)
     depth = payment.nesting_depth(parent)
     counts = np.empty_like(rates)
     for level in range(int(depth.max()) + 1):
         cols = np.flatnonzero(depth == level)
-        trials = float(n) if level == 0 else counts[:, parent[cols]]
+        trials = cohort if level == 0 else counts[:, parent[cols]]
         counts[:, cols] = _counts(rng, trials, rates[:, cols], z[:, cols])
     return counts
 
@@ -249,7 +251,13 @@ class PathResults:
     uncapped_payments: F64
     """(P,) payments after triggers, before any cap."""
     cumulative: F64
-    """(P, T) investor's cumulative nominal position at the end of each year."""
+    """(P, Y) investor's cumulative nominal position at the end of each year (``Y`` years of
+    the payment table: the contract years and any after them with lagged payments; the
+    guarantor's payment is in the last)."""
+    guarantor: F64
+    """(P,) what the guarantor pays the investor at the end (0 without capital protection)."""
+    cohort: F64
+    """(P,) people referred on each path (the cohort size without referral risk)."""
     irr: F64
     """(P,) investor IRR by the portal's rule, ``nan`` where it is not defined (never exported
     as such)."""
@@ -260,9 +268,27 @@ class PathResults:
     mirr: F64
     """(P,) modified IRR at the hurdle rate, ``nan`` without outlays."""
     payments_pv: F64
-    """(P,) present value of the payments (commissioner's discounting)."""
+    """(P,) present value of what the commissioner pays: outcome payments and any bonus to the
+    provider (commissioner's discounting)."""
     value_pv: F64
     """(P,) present value of the achievements' value (0 without values)."""
+
+
+def draw_cohorts(rng: np.random.Generator, n: int, cohort: float, spread: float) -> F64:
+    """(n,) people referred on each path: a lognormal number with mean ``cohort`` and relative
+    standard deviation ``spread`` (``sigma**2 = log(1 + spread**2)``, ``mu = log(cohort) -
+    sigma**2 / 2``), rounded to whole people (at least 0)."""
+    sigma2 = math.log1p(spread * spread)
+    z = rng.standard_normal(n)
+    people = np.exp(math.log(cohort) - sigma2 / 2 + math.sqrt(sigma2) * z)
+    return np.asarray(np.floor(people + 0.5))
+
+
+def year_ends(contract: ContractArrays) -> NDArray[np.intp]:
+    """Index of the last period of every year of the payment table (the last period for a year
+    the table ends in)."""
+    per, h = contract.periods_per_year, contract.periods
+    return np.minimum(np.arange(per, h + per, per), h) - 1
 
 
 def simulate(
@@ -273,11 +299,14 @@ def simulate(
     paths: int,
     seed: int,
     progress: Progress | None = None,
+    cohort_spread: float = 0.0,
 ) -> PathResults:
     """Draw ``paths`` worlds and settle the contract in each (see
     :mod:`portal_tools.calculators.risk`).
 
     Works in chunks of :data:`CHUNK` paths; ``progress(fraction)`` is called after each chunk.
+    Per chunk the random numbers are drawn in this order: the rates, the cohorts (only with a
+    ``cohort_spread``), the counts (only with ``cohort_noise``).
     """
     s = np.asarray(spreads, dtype=float)
     tables = np.stack(
@@ -288,41 +317,66 @@ def simulate(
     )
     spread_any = s > 0
     rng = np.random.default_rng(seed)
-    factors = cashflow.discount_factors(contract.years, contract.discount_rate)
-    value_per_rate = contract.cohort * contract.value * (contract.profile @ factors)
-    n_years = contract.years
+    factors = contract.factors
+    value_per_payable = contract.value * (contract.value_profile @ factors)
+    ends = year_ends(contract)
+    per = contract.periods_per_year
+    outlay = contract.outlay
+    protected = contract.protection * float(outlay.sum())
     out_rates = np.empty((paths, contract.price.size))
     total = np.empty(paths)
     uncapped = np.empty(paths)
-    cumulative = np.empty((paths, n_years))
+    cumulative = np.empty((paths, ends.size))
+    guarantor = np.zeros(paths)
+    cohorts = np.full(paths, contract.cohort)
     payments_pv = np.empty(paths)
+    value_pv = np.empty(paths)
     irr = np.empty(paths)
     irr_code = np.empty(paths, dtype=np.int8)
     npv_hurdle = np.empty(paths)
     mirr = np.empty(paths)
+    row_sums = contract.profile.sum(axis=1)
     for start in range(0, paths, CHUNK):
         n = min(CHUNK, paths - start)
+        sl = slice(start, start + n)
         # true rates: shares of the cohort, or of the parent's achievers for nested outcomes
         rates = draw_rates(tables, rng, n, correlation, spread_any)
+        cohort = None
+        if cohort_spread > 0:
+            cohort = draw_cohorts(rng, n, contract.cohort, cohort_spread)
+            cohorts[sl] = cohort
         if cohort_noise:
-            cohort = int(contract.cohort)
-            rates = cohort_counts(rng, cohort, rates, contract.parent) / contract.cohort
+            people = contract.cohort if cohort is None else cohort[:, None]
+            counts = cohort_counts(rng, people, rates, contract.parent)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rates = np.where(people > 0, counts / people, 0.0)
         else:
             rates = payment.absolute_rates(contract, rates)
-        # yearly totals years first, (T, n): every per-year operation is a contiguous row
-        yearly, triggered_totals = payment.settle_years_first(contract, rates)
-        sl = slice(start, start + n)
+        # totals years first, (H, n): every per-period operation is a contiguous row
+        yearly, triggered = payment.settle_years_first(contract, rates, cohort)
         out_rates[sl] = rates
-        total[sl] = yearly.sum(axis=0)
-        # each outcome's timing profile sums to 1, so its uncapped total is achievements x price
-        uncapped[sl] = triggered_totals.sum(axis=1)
-        flows = yearly - contract.costs[:, None]
-        cumulative[sl] = payment.cumsum_years_first(flows).T
+        paid = yearly.sum(axis=0)
+        total[sl] = paid
+        uncapped[sl] = triggered @ row_sums
+        flows = yearly - outlay[:, None]
+        if protected > 0:
+            g = np.maximum(protected - paid, 0.0)
+            guarantor[sl] = g
+            flows[-1] += g
+        cumulative[sl] = payment.cumsum_years_first(flows)[ends].T
         rule = cashflow.irr_years_first(flows)
-        irr[sl], irr_code[sl] = rule.rate, rule.code
+        rate = rule.rate if per == 1 else np.expm1(per * np.log1p(rule.rate))
+        irr[sl], irr_code[sl] = rate, rule.code
         npv_hurdle[sl] = factors @ flows
-        mirr[sl] = cashflow.mirr_rows(flows.T, factors)
-        payments_pv[sl] = np.einsum("t,tp->p", factors, yearly)
+        m = cashflow.mirr_rows(flows.T, factors)
+        mirr[sl] = m if per == 1 else np.expm1(per * np.log1p(m))
+        commissioner = yearly
+        if contract.excess_share > 0:
+            before = contract.profile.T @ triggered.T
+            commissioner = yearly + contract.excess_share * np.maximum(before - yearly, 0.0)
+        payments_pv[sl] = np.einsum("t,tp->p", factors, commissioner)
+        people_n = None if cohort is None else cohort[:, None]
+        value_pv[sl] = payment.payable(contract, rates, people_n) @ value_per_payable
         if progress is not None:
             progress(min(1.0, (start + n) / paths))
     return PathResults(
@@ -330,10 +384,12 @@ def simulate(
         total,
         uncapped,
         cumulative,
+        guarantor,
+        cohorts,
         irr,
         irr_code,
         npv_hurdle,
         mirr,
         payments_pv,
-        np.einsum("po,o->p", out_rates, value_per_rate),
+        value_pv,
     )

@@ -81,6 +81,17 @@ class RiskInputs(Inputs):
         help="Draw each achieved count from a binomial distribution around the true rate (a "
         "cohort of 120 is small); off uses the true rate itself.",
     )
+    cohort_spread: float = field(
+        0.0,
+        label="Referral spread",
+        help="Referral-volume risk: relative standard deviation of the number of people referred "
+        "(0.2 = typically 20 % more or fewer than the cohort size); 0 refers exactly the cohort.",
+        unit="share of cohort",
+        ge=0,
+        le=1,
+        step=0.05,
+        assumption=True,
+    )
     paths: int = field(
         20_000,
         label="Paths",

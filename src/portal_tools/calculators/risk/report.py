@@ -11,7 +11,7 @@ import pandas as pd
 from portal_tools import cashflow
 from portal_tools.calculators import payment
 from portal_tools.calculators.payment import ContractArrays
-from portal_tools.calculators.risk.engine import PathResults, Progress, simulate
+from portal_tools.calculators.risk.engine import PathResults, Progress, simulate, year_ends
 from portal_tools.calculators.risk.inputs import F64, RiskInputs
 from portal_tools.formatting import percent
 from portal_tools.results import Metric, Result, format_value
@@ -98,12 +98,18 @@ METRICS = {
     "investor_npv_at_hurdle_percentiles": Metric(
         "Investor NPV at the hurdle rate, percentiles", "money", "at the discount rate used"
     ),
-    "investor_moic_percentiles": Metric("Money multiple, percentiles", "ratio"),
+    "investor_moic_percentiles": Metric(
+        "Money multiple, percentiles", "ratio", "payments and guarantor over the outlay"
+    ),
     "prob_investor_loss": Metric(
-        "Probability the investor loses money", "share", "total payments below total costs"
+        "Probability the investor loses money",
+        "share",
+        "payments and guarantor below its outlay",
     ),
     "expected_loss_given_loss": Metric(
-        "Expected loss, if a loss", "money", "mean of costs minus payments over losing paths"
+        "Expected loss, if a loss",
+        "money",
+        "mean of the outlay minus payments and guarantor over losing paths",
     ),
     "share_paths_without_irr": Metric("Paths without an IRR", "share"),
     "paths_without_irr_by_reason": Metric(
@@ -118,6 +124,12 @@ METRICS = {
         "PV of payments above PV of the value of achievements",
     ),
     "total_delivery_costs": Metric("Delivery costs (investor funds)", "money"),
+    "total_investor_outlay": Metric("Investor's outlay", "money", "delivery costs and fees"),
+    "expected_guarantor_payment": Metric(
+        "Expected payment by the guarantor", "money", "mean over all worlds"
+    ),
+    "prob_guarantor_pays": Metric("Probability the guarantor pays", "share"),
+    "mean_cohort": Metric("Mean number referred", "count"),
 }
 
 
@@ -141,12 +153,15 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
         inputs.paths,
         inputs.seed,
         progress,
+        inputs.cohort_spread,
     )
     deterministic = payment.compute(inputs.payment)
     costs = float(contract.costs.sum())
+    spent = float(contract.outlay.sum())
     net = sim.cumulative[:, -1]
     losing = net < 0
-    moic = _money_multiples(sim.total_payments, costs)
+    moic = _money_multiples(sim.total_payments + sim.guarantor, spent)
+    protected = contract.protection > 0
     valued = bool(contract.valued.any())
     reasons = {
         reason: float(np.mean(sim.irr_code == code))
@@ -174,6 +189,10 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
             float((sim.payments_pv > sim.value_pv).mean()) if valued else None
         ),
         "total_delivery_costs": costs,
+        "total_investor_outlay": spent,
+        "expected_guarantor_payment": float(sim.guarantor.mean()) if protected else None,
+        "prob_guarantor_pays": float((sim.guarantor > 0).mean()) if protected else None,
+        "mean_cohort": float(sim.cohort.mean()),
     }
     tables = _tables(inputs, contract, sim, spreads, moic, deterministic)
     return Result(
@@ -182,8 +201,8 @@ def compute(inputs: RiskInputs, progress: Progress | None = None) -> Result:
 
 
 def _money_multiples(total_payments: F64, costs: float) -> F64 | None:
-    """Payments over delivery costs per path; ``None`` without costs or where the ratio is too
-    large to represent (costs that vanish against the payments)."""
+    """What the investor receives over its outlay per path; ``None`` without an outlay or
+    where the ratio is too large to represent (an outlay that vanishes against the payments)."""
     if costs <= 0:
         return None
     with np.errstate(over="ignore"):
@@ -215,12 +234,14 @@ def _tables(
         }
     )
     fan_q = np.percentile(sim.cumulative, PERCENTILES, axis=0, method="inverted_cdf")
+    ends = year_ends(contract)
+    expected = deterministic.tables["yearly"]["investor_cumulative"].to_numpy()[ends]
     fan = pd.DataFrame(
         {
-            "year": np.arange(1, contract.years + 1),
+            "year": np.arange(1, ends.size + 1),
             **{f"p{p}": fan_q[i] for i, p in enumerate(PERCENTILES)},
             "mean": sim.cumulative.mean(axis=0),
-            "expected_rates": deterministic.tables["yearly"]["investor_cumulative"].to_numpy(),
+            "expected_rates": expected,
         }
     )
     rate_q = np.percentile(sim.rates, [5, 95], axis=0, method="inverted_cdf")
