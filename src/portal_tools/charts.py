@@ -41,8 +41,8 @@ class Chart:
     alt: str
 
 
-def money_axis(ax: Axes, currency: str = "DKK") -> None:
-    """Format a y axis in thousands or millions of the currency."""
+def money_axis(ax: Axes, currency: str = "DKK", axis: str = "y") -> None:
+    """Format the y (or x) axis in thousands or millions of the currency."""
     from matplotlib.ticker import FuncFormatter
 
     def fmt(value: float, _pos: int) -> str:
@@ -52,6 +52,10 @@ def money_axis(ax: Axes, currency: str = "DKK") -> None:
             return f"{value / 1e3:.0f}k"
         return f"{value:.0f}"
 
+    if axis == "x":
+        ax.xaxis.set_major_formatter(FuncFormatter(fmt))
+        ax.set_xlabel(currency)
+        return
     ax.yaxis.set_major_formatter(FuncFormatter(fmt))
     ax.set_ylabel(currency)
 

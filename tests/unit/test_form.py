@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 
+import ipywidgets as W
 import pytest
 
 from portal_tools.calculators import present_value
@@ -166,3 +167,30 @@ def test_controls_round_trip(name: str) -> None:
     control = build_control(meta, meta.default)
     control.set(value)
     assert control.read() == (value, [])
+
+
+def test_optional_block_is_a_sub_form_folded_with_its_group() -> None:
+    """The payment calculator's capital block is a sub-form: off reads as no block, on reads
+    each field (typed the Danish way), a bad value is named by its path inside the block, and
+    the advanced inputs sit in closed sections of their own."""
+    app = CalculatorApp(get("payment"))
+    block = app.controls["capital"]
+    assert app.raw_inputs()[0]["capital"] is None
+    block._on.value = True  # type: ignore[attr-defined]
+    block.controls["capital_protection"].widget.value = "0,6"  # type: ignore[attr-defined]
+    block.controls["management_fee_rate"].widget.value = "0,05"  # type: ignore[attr-defined]
+    assert app.raw_inputs()[0]["capital"]["capital_protection"] == 0.6
+    # 5 % fee on 5 400 000 of costs: outlay 5 670 000; payments 5 880 000 exceed 60 % of it
+    assert app.result is not None
+    assert app.result.summary["management_fees"] == pytest.approx(270_000)
+    assert app.result.summary["guarantor_payment"] == 0
+    block.controls["capital_protection"].widget.value = "1,5"  # type: ignore[attr-defined]
+    assert "capital.capital_protection" in app.problems.value
+    block._on.value = False  # type: ignore[attr-defined]
+    assert app.problems.value == "" and app.raw_inputs()[0]["capital"] is None
+    folded = [w for w in app.widget.children[1:] if isinstance(w, W.Accordion)]
+    assert len(folded) == 1 and folded[0].selected_index is None
+    assert [folded[0].get_title(i) for i in range(2)] == [
+        "Capital structure and caps per person",
+        "Timing and indexation",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal_tools.calculators.payment import CALCULATOR, charts
+from portal_tools.calculators.payment.charts import tornado_rows
 from portal_tools.scenario import load_preset
 from portal_tools.ui.form import CalculatorApp, ListControl
 
@@ -36,7 +37,7 @@ def test_form_edits_the_rate_card_and_shows_problems_inline() -> None:
 def test_charts_and_their_alternative_text() -> None:
     result = CALCULATOR.run({})
     figures = charts(result)
-    assert len(figures) == 3
+    assert len(figures) == 5
     assert "5 880 000 DKK in total" in figures[0].alt
     assert "lowest at -1 698 000 DKK in year 2" in figures[1].alt
     assert "ending at 480 000 DKK" in figures[1].alt
@@ -47,3 +48,20 @@ def test_charts_and_their_alternative_text() -> None:
         {"outcomes": [{"name": "A", "price": 1, "rate": 1}], "years": 1, "delivery_costs": [1]}
     )
     assert len(charts(plain)) == 2
+
+
+def test_tornado_charts_read_the_sensitivity_table() -> None:
+    """The tornado's top input and its two values match settling the contract again with that
+    input changed through the inputs (not through the sensitivity table)."""
+    result = CALCULATOR.run({})
+    irr, npv = charts(result)[3:]
+    assert "it moves most with delivery costs" in irr.alt
+    cheaper = CALCULATOR.run({"delivery_costs": [1_350_000.0] * 3}).summary["investor_irr"]
+    dearer = CALCULATOR.run({"delivery_costs": [2_250_000.0] * 3}).summary["investor_irr"]
+    assert f"{cheaper * 100:.1f} % at -25 %" in irr.alt
+    assert f"{dearer * 100:.1f} % at +25 %" in irr.alt
+    assert "net present value" in npv.alt and "price: Lasting job or education" in npv.alt
+    rows = tornado_rows(result, "investor_irr")
+    assert rows.iloc[0]["label"] == "delivery costs"
+    spread = (rows["high"] - rows["low"]).abs().tolist()
+    assert spread == sorted(spread, reverse=True)

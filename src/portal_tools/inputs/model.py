@@ -116,6 +116,7 @@ def field(
     default_factory: None = None,
     smallest: float | None = None,
     reserved: Sequence[str] = (),
+    group: str | None = None,
 ) -> T: ...
 
 
@@ -137,6 +138,7 @@ def field(
     default_factory: Callable[[], T],
     smallest: float | None = None,
     reserved: Sequence[str] = (),
+    group: str | None = None,
 ) -> T: ...
 
 
@@ -157,6 +159,7 @@ def field(
     assumption: bool = False,
     smallest: float | None = None,
     reserved: Sequence[str] = (),
+    group: str | None = None,
 ) -> Any: ...
 
 
@@ -178,6 +181,7 @@ def field(
     default_factory: Callable[[], Any] | None = None,
     smallest: float | None = None,
     reserved: Sequence[str] = (),
+    group: str | None = None,
 ) -> Any:
     """Declare an input field with its label, unit, bounds and help text.
 
@@ -190,8 +194,12 @@ def field(
     alone does not decide it (``"amounts"`` for one number per year, ``"percent"`` for a share
     shown as a percentage). ``smallest`` is the smallest meaningful non-zero size of a number
     (see :class:`Smallest`); ``reserved`` lists texts a name may not be (see :class:`NotIn`).
+    ``group`` folds the field into a named section of a form that opens on demand (for advanced
+    inputs a first reading can leave at their defaults).
     """
     extra: dict[str, Any] = {"unit": unit}
+    if group:
+        extra["group"] = group
     if widget:
         extra["widget"] = widget
     if step is not None:
@@ -243,6 +251,7 @@ class FieldMeta:
     default: Any
     smallest: float | None = None
     reserved: tuple[str, ...] = ()
+    group: str | None = None
 
 
 def field_bounds(metadata: Sequence[Any]) -> dict[str, Any]:
@@ -284,6 +293,7 @@ def field_meta(model: type[BaseModel], name: str) -> FieldMeta:
         default=default,
         smallest=b.get("smallest"),
         reserved=tuple(b.get("reserved", ())),
+        group=typing.cast(str | None, extra.get("group")),
     )
 
 

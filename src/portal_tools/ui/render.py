@@ -117,6 +117,18 @@ def stale_html(rendered: str) -> str:
     )
 
 
+def charts_html(charts: Sequence[Chart]) -> str:
+    """Each chart as an embedded PNG figure with its alternative text."""
+    parts = []
+    for chart in charts:
+        uri = _data_uri(png_bytes(chart.figure), "image/png")
+        parts.append(
+            f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
+            "style='max-width:100%;height:auto'/></figure>"
+        )
+    return "\n".join(parts)
+
+
 def result_html(
     result: Result, charts: Sequence[Chart] = (), stem: str = "results", table: str | None = None
 ) -> str:
@@ -127,12 +139,7 @@ def result_html(
             f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(note)}</p>"
         )
     parts.append(summary_html(result))
-    for chart in charts:
-        uri = _data_uri(png_bytes(chart.figure), "image/png")
-        parts.append(
-            f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
-            "style='max-width:100%;height:auto'/></figure>"
-        )
+    parts.append(charts_html(charts))
     names = [table] if table else list(result.tables)
     for name in names:
         parts.append(table_html(result.tables[name], f"Table: {name.replace('_', ' ')}"))

@@ -264,6 +264,7 @@ class PaymentInputs(Inputs):
         label="Cap per participant applies",
         help="cohort_average: to the cohort's total only (the cap times the cohort size); "
         "each_person: also to each person's payments along a staircase, in the rate card's prices.",
+        group="Capital structure and caps per person",
     )
     return_cap: float | None = field(
         None,
@@ -280,6 +281,7 @@ class PaymentInputs(Inputs):
         help="1 settles the contract by year, 4 by quarter, 12 by month. Costs and achievements "
         "are spread evenly over each year's periods.",
         unit="periods",
+        group="Timing and indexation",
     )
     payment_lag_months: int = field(
         0,
@@ -289,6 +291,7 @@ class PaymentInputs(Inputs):
         unit="months",
         ge=0,
         le=MAX_LAG_MONTHS,
+        group="Timing and indexation",
     )
     price_indexation: float = field(
         0.0,
@@ -299,6 +302,7 @@ class PaymentInputs(Inputs):
         ge=-0.5,
         le=1,
         assumption=True,
+        group="Timing and indexation",
     )
     cost_inflation: float = field(
         0.0,
@@ -309,12 +313,14 @@ class PaymentInputs(Inputs):
         ge=-0.5,
         le=1,
         assumption=True,
+        group="Timing and indexation",
     )
     capital: CapitalInputs | None = field(
         None,
         label="Capital structure",
         help="Optional: management_fee_rate, capital_protection, return_cap_multiple and "
         "excess_share_to_provider (see the method section); empty means a plain investor.",
+        group="Capital structure and caps per person",
     )
     discount_rate: float | None = field(
         None,

@@ -92,11 +92,24 @@ class CalculatorApp:
                 ]
             )
         ]
+        groups: dict[str, list[W.Widget]] = {}
         for name in names:
             meta = field_meta(model, name)
             control = build_control(meta, data[name], numbers=self.numbers)
             self.controls[name] = control
-            rows.append(W.VBox([control.view, W.HTML(_help_html(meta))]))
+            row = W.VBox([control.view, W.HTML(_help_html(meta))])
+            if meta.group is None:
+                rows.append(row)
+            else:
+                groups.setdefault(meta.group, []).append(row)
+        if groups:
+            # advanced inputs folded away: one section per group, all closed at first
+            folded = W.Accordion(children=[W.VBox(g) for g in groups.values()])
+            for i, title in enumerate(groups):
+                folded.set_title(i, title)
+            folded.selected_index = None
+            folded.add_class("portal-advanced")
+            rows.append(folded)
         self.problems = W.HTML("")
         self.output = W.HTML("")
         self.save_link = W.HTML("")

@@ -251,6 +251,74 @@ class ListControl(Control):
                 control.observe(callback)
 
 
+class ModelControl(Control):
+    """A sub-form for an optional nested model (``Model | None``): a check box that switches
+    the block on, and one control per field of the model, shown only while it is on. Off reads
+    as ``None`` (the block is absent); on reads as the fields' values, each checked under the
+    block's path (``capital.capital_protection``)."""
+
+    def __init__(
+        self,
+        meta: FieldMeta,
+        model: type[BaseModel],
+        value: Any,
+        path: str,
+        numbers: NumberFormat | None = None,
+    ) -> None:
+        self.meta = meta
+        self.model = model
+        self.path = path
+        data = value.model_dump() if isinstance(value, BaseModel) else (value or {})
+        self.controls: dict[str, Control] = {}
+        rows: list[W.Widget] = []
+        for name in model.model_fields:
+            sub = field_meta(model, name)
+            control = build_control(
+                sub, data.get(name, sub.default), f"{path}.{name}", numbers=numbers
+            )
+            self.controls[name] = control
+            rows.append(control.view)
+        self._on = W.Checkbox(
+            value=value is not None, description=f"Use: {meta.label}", indent=False
+        )
+        self._fields = W.VBox(rows, layout=W.Layout(margin="0 0 0 1.5em"))
+        self._on.observe(lambda _c: self._show(), names="value")
+        self.widget = W.VBox([self._on, self._fields])
+        self._show()
+
+    def _show(self) -> None:
+        self._fields.layout.display = None if self._on.value else "none"
+
+    def read(self) -> tuple[Any, list[Problem]]:
+        if not self._on.value:
+            return None, []
+        out: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, control in self.controls.items():
+            value, found = control.read()
+            problems += found
+            if value is not None:
+                out[name] = value
+        return out, problems
+
+    def set(self, value: Any) -> None:
+        data = value.model_dump() if isinstance(value, BaseModel) else (value or {})
+        for name, control in self.controls.items():
+            control.set(data.get(name, field_meta(self.model, name).default))
+        self._on.value = value is not None
+        self._show()
+
+    def observe(self, callback: Callable[[], None]) -> None:
+        self._on.observe(lambda _c: callback(), names="value")
+        for control in self.controls.values():
+            control.observe(callback)
+
+    def set_path(self, path: str) -> None:
+        self.path = path
+        for name, control in self.controls.items():
+            control.set_path(f"{path}.{name}")
+
+
 def _col_width(model: type[BaseModel], name: str) -> str:
     meta = field_meta(model, name)
     bare, _ = strip_optional(meta.annotation)
@@ -280,6 +348,10 @@ def build_control(
         model = model_of(item_type(bare))
         assert model is not None
         return ListControl(meta, model, value, path, numbers)
+    if optional and origin is None and model_of(bare) is not None:
+        sub = model_of(bare)
+        assert sub is not None
+        return ModelControl(meta, sub, value, path, numbers)
     if origin is list and get_origin(item_type(bare)) is Literal:
         return _path(_choices(meta, value, get_args(item_type(bare)), compact), path)
     if origin is Literal:
