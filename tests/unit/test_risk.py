@@ -288,3 +288,74 @@ def test_form_shows_progress_for_a_slow_run_and_hides_it_afterwards() -> None:
     assert seen[0] == 0.0 and seen[-1] == 1.0 and len(seen) == 4
     assert app.progress.layout.display == "none"
     assert app.result is not None and app.result.summary["paths"] == 9_000
+
+
+V2_PAYMENT: dict[str, Any] = {
+    **PAYMENT,
+    "periods_per_year": 4,
+    "payment_lag_months": 6,
+    "price_indexation": 0.02,
+    "cost_inflation": 0.03,
+    "outcomes": [
+        {**PAYMENT["outcomes"][0], "baseline_rate": 0.1},
+        {**PAYMENT["outcomes"][1], "requires": "Job", "rate": 0.6},
+    ],
+    "capital": {
+        "management_fee_rate": 0.05,
+        "capital_protection": 0.7,
+        "return_cap_multiple": 1.3,
+        "excess_share_to_provider": 0.5,
+    },
+}
+
+
+def test_zero_spread_reproduces_the_v2_payment_model_on_every_path() -> None:
+    """Quarterly periods, a lag, a baseline, nesting, indexation and the whole capital block:
+    without uncertainty every path is the payment model's result, guarantor included."""
+    expected = payment.CALCULATOR.run(V2_PAYMENT).summary
+    contract = payment.contract_arrays(payment.CALCULATOR.parse(V2_PAYMENT))
+    sim = risk.simulate(contract, np.zeros(2), 0.4, False, 200, 1)
+    assert np.allclose(sim.total_payments, expected["total_outcome_payments"], rtol=1e-12)
+    assert np.allclose(sim.guarantor, expected["guarantor_payment"], rtol=1e-12, atol=1e-6)
+    assert np.allclose(sim.cumulative[:, -1], expected["investor_net"], rtol=1e-12, atol=1e-6)
+    assert np.allclose(sim.irr, expected["investor_irr"], rtol=0, atol=1e-9)
+    # the fan's years: five contract years and a sixth with the lagged payments
+    assert sim.cumulative.shape == (200, 6)
+
+
+def test_guarantor_pays_the_shortfall_below_the_protected_share_on_every_path() -> None:
+    """Per path, by hand: the outlay is the indexed costs plus the 5 % fee, and the guarantor
+    pays max(0, 70 % of it - payments); the investor never gets back less than 70 %."""
+    data = scenario(payment=V2_PAYMENT, paths=4_000, cohort_spread=0.2)
+    result = CALCULATOR.run(data)
+    contract = payment.contract_arrays(payment.CALCULATOR.parse(V2_PAYMENT))
+    sim = risk.simulate(contract, [0.1, 0.08], 0.4, True, 4_000, 11, cohort_spread=0.2)
+    outlay = 1.05 * (1_000_000 + 1_000_000 * 1.03 + 500_000 * 1.03**2)
+    assert result.summary["total_investor_outlay"] == pytest.approx(outlay, rel=1e-12)
+    want = np.maximum(0.7 * outlay - sim.total_payments, 0.0)
+    assert np.allclose(sim.guarantor, want, rtol=1e-12, atol=1e-6)
+    assert np.all(sim.total_payments + sim.guarantor >= 0.7 * outlay - 1e-6)
+    pays = float((sim.total_payments < 0.7 * outlay).mean())
+    assert 0 < pays < 1
+    assert result.summary["prob_guarantor_pays"] == pytest.approx(pays)
+    assert result.summary["expected_guarantor_payment"] == pytest.approx(float(want.mean()))
+
+
+def test_referral_spread_draws_cohorts_with_the_stated_mean_and_spread() -> None:
+    """Cohorts are lognormal with mean N and relative spread s (4 standard errors); without
+    rate uncertainty, noise or caps every path pays its own cohort times the expected amount
+    per person referred."""
+    plain = {**PAYMENT, "cohort_size": 1_000}
+    contract = payment.contract_arrays(payment.CALCULATOR.parse(plain))
+    sim = risk.simulate(contract, np.zeros(2), 0.0, False, 20_000, 5, cohort_spread=0.25)
+    n = sim.cohort
+    assert abs(n.mean() - 1_000) < 4 * 250 / math.sqrt(n.size)
+    assert abs(n.std() / 1_000 - 0.25) < 0.01
+    assert np.all(n == np.round(n)) and np.all(n >= 0)
+    per_person = 0.4 * 40_000 + 0.25 * 60_000
+    assert np.allclose(sim.total_payments, n * per_person, rtol=1e-12)
+    # no referral spread: the draws of a seed are those of the first version
+    again = risk.simulate(contract, [0.1, 0.08], 0.4, True, 3_000, 5)
+    same = risk.simulate(contract, [0.1, 0.08], 0.4, True, 3_000, 5, cohort_spread=0.0)
+    assert np.array_equal(again.total_payments, same.total_payments)
+    assert np.all(again.cohort == 1_000)
