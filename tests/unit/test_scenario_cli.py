@@ -222,3 +222,33 @@ def test_module_and_console_script_entry_points(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0
         assert json.loads(proc.stdout)["summary"]["investor_moic"] == pytest.approx(5.88 / 5.4)
+
+
+def test_v2_contract_terms_run_from_a_file_and_bad_ones_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quarterly contract with a lag and a capital block runs from a scenario file; the
+    per-period table has a period and a year column; a bad value inside the capital block and a
+    period count that is not allowed are named by their paths."""
+    doc = json.loads(json.dumps(GOOD))
+    doc["inputs"].update(
+        periods_per_year=4,
+        payment_lag_months=3,
+        capital={"management_fee_rate": 0.05, "capital_protection": 0.6},
+    )
+    code, out, _ = run_cli(["run", str(write(tmp_path, "q.yaml", yaml.safe_dump(doc)))], capsys)
+    assert code == 0
+    result = json.loads(out)
+    rows = result["tables"]["yearly"]
+    # 2 years x 4 quarters + 1 quarter of lag; year 3 holds only the lagged payment
+    assert [r["period"] for r in rows] == list(range(1, 10))
+    assert [r["year"] for r in rows] == [1] * 4 + [2] * 4 + [3]
+    # 50 000 paid against 40 000 x 1.05 = 42 000: 60 % protection (25 200) does not bind
+    assert result["summary"]["management_fees"] == pytest.approx(2_000)
+    assert result["summary"]["guarantor_payment"] == 0
+    doc["inputs"]["capital"]["capital_protection"] = 1.5
+    doc["inputs"]["periods_per_year"] = 6
+    code, _, err = run_cli(["run", str(write(tmp_path, "b.yaml", yaml.safe_dump(doc)))], capsys)
+    assert code == 2
+    paths = sorted(line.split(" ")[1] for line in err.strip().splitlines())
+    assert paths == ["inputs.capital.capital_protection", "inputs.periods_per_year"]
