@@ -44,6 +44,9 @@ class Metric:
     label: str
     kind: Kind = "number"
     help: str = ""
+    hide_zero: bool = False
+    """Leave the row out of the on-screen summary when the value is 0 (a term the contract does
+    not use, such as a guarantor's payment without capital protection); exports keep it."""
 
 
 def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> str:

@@ -15,12 +15,20 @@ def test_payment_calculator_shows_default_result_offline(shown: Shown) -> None:
     text = summary.inner_text()
     assert "5 880 000 DKK" in text and "1 698 000 DKK" in text and "9.8 %" in text
     images = page.locator(".portal-calculator figure img")
-    assert images.count() == 3
+    assert images.count() == 5
     assert "Stacked bar chart of outcome payments" in (images.first.get_attribute("alt") or "")
+    assert "Tornado chart of the investor's IRR" in (images.nth(3).get_attribute("alt") or "")
+    # The advanced inputs are folded away in closed sections, named for what they hold.
+    folded = page.locator(".portal-calculator .portal-advanced").first
+    assert "Timing and indexation" in folded.inner_text()
+    assert not page.get_by_label("Periods per year (periods)").is_visible()
     # The what-if table and the staircase example are static results on the page.
     body = page.locator("article.bd-article").inner_text()
     assert "Investor results when results fall short" in body
     assert "900 000 GBP" in body
+    # The sensitivity section: its tornado charts and the break-even factor in the prose.
+    assert "One input at a time 10 % or 25 % lower or higher" in body
+    assert "break-even factor is\n92 %" in body or "break-even factor is 92 %" in body
     assert not shown.external
 
 
@@ -40,6 +48,15 @@ def test_schema_page_lists_every_field(shown: Shown) -> None:
     schema = page.locator("table.portal-schema")
     assert schema.count() >= 2  # one per registered calculator
     text = page.locator("article.bd-article").inner_text()
-    for path in ("outcomes[i].threshold", "outcomes[i].payment_profile", "return_cap", "flat_rate"):
+    for path in (
+        "outcomes[i].threshold",
+        "outcomes[i].payment_profile",
+        "outcomes[i].baseline_rate",
+        "return_cap",
+        "periods_per_year",
+        "capital.capital_protection",
+        "cohort_spread",
+        "flat_rate",
+    ):
         assert path in text
     assert not shown.external

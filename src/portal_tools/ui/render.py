@@ -27,10 +27,13 @@ def _data_uri(payload: bytes, mime: str) -> str:
 
 
 def summary_html(result: Result) -> str:
-    """The summary as a two-column table of labelled, formatted values."""
+    """The summary as a two-column table of labelled, formatted values (without the rows of
+    terms the contract does not use, :attr:`Metric.hide_zero`)."""
     rows = []
     for key, value in result.summary.items():
         metric = result.metrics.get(key)
+        if metric is not None and metric.hide_zero and value == 0:
+            continue
         label = metric.label if metric else key.replace("_", " ")
         kind = metric.kind if metric else "number"
         title = f' title="{html.escape(metric.help)}"' if metric and metric.help else ""

@@ -144,7 +144,10 @@ METRICS = {
     "capped_amount": Metric("Removed by caps (all kinds)", "money"),
     "removed_by_triggers": Metric("Not paid: trigger rate missed", "money"),
     "removed_by_person_cap": Metric(
-        "Removed by the cap per person", "money", "along a staircase, on the each_person basis"
+        "Removed by the cap per person",
+        "money",
+        "along a staircase, on the each_person basis",
+        hide_zero=True,
     ),
     "removed_by_outcome_caps": Metric("Removed by outcome caps", "money"),
     "removed_by_overall_cap": Metric("Removed by total / per-person cap", "money"),
@@ -155,12 +158,16 @@ METRICS = {
         "Bonus to the provider",
         "money",
         "its share of what the caps removed, paid by the commissioner",
+        hide_zero=True,
     ),
     "total_delivery_costs": Metric("Delivery costs (investor funds)", "money"),
-    "management_fees": Metric("Management fees", "money", "paid by the investor"),
+    "management_fees": Metric("Management fees", "money", "paid by the investor", hide_zero=True),
     "total_investor_outlay": Metric("Investor's outlay", "money", "delivery costs and fees"),
     "guarantor_payment": Metric(
-        "Paid by the guarantor", "money", "capital protection, paid to the investor at the end"
+        "Paid by the guarantor",
+        "money",
+        "capital protection, paid to the investor at the end",
+        hide_zero=True,
     ),
     "investor_net": Metric(
         "Investor surplus (nominal)", "money", "payments and guarantor minus outlay"
