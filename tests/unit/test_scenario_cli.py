@@ -179,7 +179,12 @@ def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_presets_run_and_label_their_assumptions(capsys: pytest.CaptureFixture[str]) -> None:
     payment_presets = [p for p in list_presets() if p.startswith("payment_")]
-    assert payment_presets == ["payment_aalborg_employment", "payment_fair_chance_staircase"]
+    assert payment_presets == [
+        "payment_aalborg_employment",
+        "payment_danish_foundation_protection",
+        "payment_fair_chance_staircase",
+        "payment_peterborough_reoffending",
+    ]
     for name in payment_presets:
         code, out, _ = run_cli(["run", f"preset:{name}"], capsys)
         assert code == 0
