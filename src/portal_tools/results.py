@@ -60,6 +60,8 @@ def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> st
         return ", ".join(format_value(v, kind, currency) for v in value) or "none"
     if isinstance(value, str):
         return value
+    if kind == "text":
+        return str(value)  # an identifier such as a seed: no thousands separator
     if kind == "money":
         return formatting.money(value, currency)
     if kind in ("rate", "share"):

@@ -260,7 +260,6 @@ def _tables(
             "outcome": list(contract.names),
             "price": contract.price,
             "rate": contract.rate,
-            "baseline_rate": contract.baseline,
             "achievements": s.achievements,
             "triggered": s.triggered,
             "uncapped": uncapped,
@@ -271,6 +270,8 @@ def _tables(
             "value": _objects([o.value for o in inputs.outcomes]),
         }
     )
+    if contract.baseline.any():  # the column only where a baseline is set (v1 tables unchanged)
+        outcomes.insert(3, "baseline_rate", contract.baseline)
     return {
         "yearly": yearly,
         "payments_by_outcome": by_year,

@@ -76,7 +76,7 @@ def _histogram(irr: F64, bins: int = 30) -> pd.DataFrame:
 
 METRICS = {
     "paths": Metric("Simulated paths", "count"),
-    "seed": Metric("Random seed", "number", "the same seed always gives the same result"),
+    "seed": Metric("Random seed", "text", "the same seed always gives the same result"),
     "mean_total_outcome_payments": Metric("Mean total outcome payments", "money"),
     "deterministic_total_outcome_payments": Metric(
         "Total payments at the expected rates", "money", "the payment calculator's result"
