@@ -319,6 +319,10 @@ def test_zero_spread_reproduces_the_v2_payment_model_on_every_path() -> None:
     assert np.allclose(sim.guarantor, expected["guarantor_payment"], rtol=1e-12, atol=1e-6)
     assert np.allclose(sim.cumulative[:, -1], expected["investor_net"], rtol=1e-12, atol=1e-6)
     assert np.allclose(sim.irr, expected["investor_irr"], rtol=0, atol=1e-9)
+    # the commissioner pays the provider's bonus too (half of what the multiple cap removes)
+    assert expected["provider_bonus"] > 0
+    net = sim.value_pv - sim.payments_pv
+    assert np.allclose(net, expected["commissioner_net_value_pv"], rtol=1e-12, atol=1e-6)
     # the fan's years: five contract years and a sixth with the lagged payments
     assert sim.cumulative.shape == (200, 6)
 

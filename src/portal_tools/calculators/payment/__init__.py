@@ -117,8 +117,12 @@ from portal_tools.calculators.payment.engine import (
     settle_years_first,
 )
 from portal_tools.calculators.payment.engine import absolute_rates as absolute_rates
+from portal_tools.calculators.payment.engine import guarantor_payment as guarantor_payment
 from portal_tools.calculators.payment.engine import nesting_depth as nesting_depth
 from portal_tools.calculators.payment.engine import payable as payable
+from portal_tools.calculators.payment.engine import (
+    provider_bonus_years_first as provider_bonus_years_first,
+)
 from portal_tools.calculators.payment.inputs import F64 as F64
 from portal_tools.calculators.payment.inputs import LASTING_GIVEN_STARTED as LASTING_GIVEN_STARTED
 from portal_tools.calculators.payment.inputs import MAX_AMOUNT as MAX_AMOUNT

@@ -363,6 +363,17 @@ def guarantor_payment(
     return np.asarray(np.maximum(contract.protection * np.asarray(outlay) - paid, 0.0))
 
 
+def provider_bonus_years_first(contract: ContractArrays, yearly: F64, triggered: F64) -> F64:
+    """(H, N) the provider's share of what the caps removed in each period:
+    ``excess_share * (payments before any cap - payments)``, with the payments before caps
+    ``profile.T @ triggered.T`` (``triggered`` as :func:`settle_years_first` returns it);
+    zeros without a share."""
+    if contract.excess_share == 0:
+        return np.zeros_like(yearly)
+    before = contract.profile.T @ triggered.T
+    return np.asarray(contract.excess_share * np.maximum(before - yearly, 0.0))
+
+
 def _checked_rates(contract: ContractArrays, rates: ArrayLike | None) -> F64:
     """Achieved rates as floats (the expected rates for ``None``); refuses a wrong shape,
     non-finite values and values outside 0-1."""

@@ -15,7 +15,9 @@ from portal_tools import cashflow
 from portal_tools.calculators.payment.engine import (
     ContractArrays,
     absolute_rates,
+    guarantor_payment,
     payable,
+    provider_bonus_years_first,
     settle_years_first,
 )
 from portal_tools.calculators.payment.inputs import F64
@@ -60,14 +62,10 @@ def variant_results(
     yearly, triggered = settle_years_first(contract, rates, price=price, outlay=outlay)
     spent = (contract.outlay[:, None] if outlay is None else outlay) * np.ones((1, rates.shape[0]))
     flows = yearly - spent
-    totals = yearly.sum(axis=0)
-    guarantor = np.maximum(contract.protection * spent.sum(axis=0) - totals, 0.0)
+    guarantor = guarantor_payment(contract, yearly.sum(axis=0), spent.sum(axis=0))
     if contract.protection > 0:
         flows[-1] += guarantor
-    bonus = np.zeros_like(yearly)
-    if contract.excess_share > 0:
-        bonus = contract.excess_share * (contract.profile.T @ triggered.T - yearly)
-        np.maximum(bonus, 0.0, out=bonus)
+    bonus = provider_bonus_years_first(contract, yearly, triggered)
     npv = None
     if contract.valued.any():
         value_pv = payable(contract, rates) @ (

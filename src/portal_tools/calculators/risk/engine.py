@@ -322,7 +322,7 @@ def simulate(
     ends = year_ends(contract)
     per = contract.periods_per_year
     outlay = contract.outlay
-    protected = contract.protection * float(outlay.sum())
+    spent = float(outlay.sum())
     out_rates = np.empty((paths, contract.price.size))
     total = np.empty(paths)
     uncapped = np.empty(paths)
@@ -359,8 +359,8 @@ def simulate(
         total[sl] = paid
         uncapped[sl] = triggered @ row_sums
         flows = yearly - outlay[:, None]
-        if protected > 0:
-            g = np.maximum(protected - paid, 0.0)
+        if contract.protection > 0:
+            g = payment.guarantor_payment(contract, paid, spent)
             guarantor[sl] = g
             flows[-1] += g
         cumulative[sl] = payment.cumsum_years_first(flows)[ends].T
@@ -372,8 +372,7 @@ def simulate(
         mirr[sl] = m if per == 1 else np.expm1(per * np.log1p(m))
         commissioner = yearly
         if contract.excess_share > 0:
-            before = contract.profile.T @ triggered.T
-            commissioner = yearly + contract.excess_share * np.maximum(before - yearly, 0.0)
+            commissioner = yearly + payment.provider_bonus_years_first(contract, yearly, triggered)
         payments_pv[sl] = np.einsum("t,tp->p", factors, commissioner)
         people_n = None if cohort is None else cohort[:, None]
         value_pv[sl] = payment.payable(contract, rates, people_n) @ value_per_payable
