@@ -50,8 +50,9 @@ class Calculator(Generic[M]):
         return parse(self.inputs, data)
 
     def run(self, data: Mapping[str, Any] | Inputs | None = None) -> Result:
-        """Validate ``data`` and compute the result; raises :class:`InputError` on bad input."""
-        return self.compute(self.parse(data))
+        """Validate ``data`` and compute the result (see :meth:`compute_valid`); raises
+        :class:`InputError` on bad input."""
+        return self.compute_valid(self.parse(data))
 
     def _own(self, inputs: Inputs) -> M:
         if not isinstance(inputs, self.inputs):
@@ -62,13 +63,17 @@ class Calculator(Generic[M]):
         return inputs
 
     def compute_valid(self, inputs: Inputs, progress: Progress | None = None) -> Result:
-        """Compute the result of inputs already validated by :meth:`parse`; a run the calculator
-        declares slow reports to ``progress`` when given (a :class:`TypeError` names inputs of
-        another calculator)."""
+        """Compute the result of inputs already validated by :meth:`parse`, that knows them
+        (:attr:`Result.source`); a run the calculator declares slow reports to ``progress`` when
+        given (a :class:`TypeError` names inputs of another calculator)."""
         own = self._own(inputs)
         if progress is None or self.compute_with_progress is None or not self.slow(own):
-            return self.compute(own)
-        return self.compute_with_progress(own, progress)
+            result = self.compute(own)
+        else:
+            result = self.compute_with_progress(own, progress)
+        if result.source is None:
+            result.source = own
+        return result
 
     def is_slow(self, inputs: Inputs) -> bool:
         """Whether :meth:`compute_valid` on these inputs may take over a second."""

@@ -8,7 +8,16 @@ Python's format does (to the even neighbour of the binary value: ``2.5`` -> ``2`
 
 from __future__ import annotations
 
-__all__ = ["count", "money", "multiple", "percent", "significant", "thousands"]
+__all__ = [
+    "count",
+    "money",
+    "multiple",
+    "percent",
+    "plain",
+    "plain_percent",
+    "significant",
+    "thousands",
+]
 
 
 def thousands(x: float, decimals: int = 0) -> str:
@@ -57,3 +66,19 @@ def significant(x: float, digits: int = 4) -> str:
     ``significant(1234.5) -> "1 234"``, ``significant(0.000012345) -> "1.234e-05"``,
     ``significant(12345678) -> "1.235e+07"``."""
     return f"{x:,.{digits}g}".replace(",", " ")
+
+
+def plain(x: float, max_decimals: int = 4) -> str:
+    """``x`` as typed in a form: thousands spaced, never an exponent, at most ``max_decimals``
+    decimals and no trailing zeros: ``plain(1500000) -> "1 500 000"``, ``plain(0.125) ->
+    "0.125"``, ``plain(1 / 12) -> "0.0833"``, ``plain(2.0) -> "2"``, ``plain(-0.00001) -> "0"``."""
+    text = thousands(x, max_decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def plain_percent(share: float, max_decimals: int = 2) -> str:
+    """A share as a percentage without false precision: ``plain_percent(0.6) -> "60 %"``,
+    ``plain_percent(0.035) -> "3.5 %"``, ``plain_percent(1 / 12) -> "8.33 %"``."""
+    return f"{plain(share * 100, max_decimals)} %"

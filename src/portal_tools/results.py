@@ -29,8 +29,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from portal_tools import formatting
+from portal_tools.inputs.listing import InputRow, input_rows
 
 __all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value", "ratio"]
 
@@ -185,12 +187,20 @@ class Result:
     metrics: dict[str, Metric] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     currency: str = "DKK"
+    source: BaseModel | None = field(default=None, repr=False, compare=False)
+    """The validated inputs the result was computed from (set by :meth:`Calculator.compute_valid
+    <portal_tools.calculator.Calculator.compute_valid>`)."""
 
     def __post_init__(self) -> None:
         self.summary = _jsonable(self.summary)
         _check_finite(self.summary, "summary")
         for name, table in self.tables.items():
             _check_table(name, table)
+
+    def input_rows(self) -> list[InputRow]:
+        """The inputs as labelled rows (:func:`~portal_tools.inputs.listing.input_rows`), for the
+        exports' inputs sheet; empty when the result does not know its inputs."""
+        return [] if self.source is None else input_rows(self.source)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"calculator", "summary", "tables": {name: [row, ...]}, "notes"}``."""

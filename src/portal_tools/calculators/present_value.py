@@ -69,6 +69,7 @@ class PresentValueInputs(Inputs):
     )
     rate_basis: Literal["public", "flat"] = field(
         "public",
+        choices={"public": "Public rate (Finance Ministry)", "flat": "Flat rate below"},
         label="Discount rate",
         help="'public': the Finance Ministry's socio-economic rate since 2021 (3.5 % for years "
         "0-35, 2.5 % for years 36-70); 'flat': the flat rate below.",

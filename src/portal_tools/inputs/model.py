@@ -117,6 +117,7 @@ def field(
     smallest: float | None = None,
     reserved: Sequence[str] = (),
     group: str | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> T: ...
 
 
@@ -139,6 +140,7 @@ def field(
     smallest: float | None = None,
     reserved: Sequence[str] = (),
     group: str | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> T: ...
 
 
@@ -160,6 +162,7 @@ def field(
     smallest: float | None = None,
     reserved: Sequence[str] = (),
     group: str | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Any: ...
 
 
@@ -182,6 +185,7 @@ def field(
     smallest: float | None = None,
     reserved: Sequence[str] = (),
     group: str | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Any:
     """Declare an input field with its label, unit, bounds and help text.
 
@@ -195,9 +199,12 @@ def field(
     shown as a percentage). ``smallest`` is the smallest meaningful non-zero size of a number
     (see :class:`Smallest`); ``reserved`` lists texts a name may not be (see :class:`NotIn`).
     ``group`` folds the field into a named section of a form that opens on demand (for advanced
-    inputs a first reading can leave at their defaults).
+    inputs a first reading can leave at their defaults). ``choices`` gives each allowed code of
+    a ``Literal`` field (or of its list items) the label a reader sees instead of the code.
     """
     extra: dict[str, Any] = {"unit": unit}
+    if choices:
+        extra["choices"] = dict(choices)
     if group:
         extra["group"] = group
     if widget:
@@ -252,6 +259,12 @@ class FieldMeta:
     smallest: float | None = None
     reserved: tuple[str, ...] = ()
     group: str | None = None
+    choices: Mapping[str, str] | None = None
+    """The label of each allowed code (``{"sib": "Social impact bond"}``), where declared."""
+
+    def choice_label(self, code: Any) -> str:
+        """The reader's label of ``code`` (the code itself where none is declared)."""
+        return (self.choices or {}).get(str(code), str(code))
 
 
 def field_bounds(metadata: Sequence[Any]) -> dict[str, Any]:
@@ -267,8 +280,10 @@ def field_bounds(metadata: Sequence[Any]) -> dict[str, Any]:
     return out
 
 
+@functools.cache
 def field_meta(model: type[BaseModel], name: str) -> FieldMeta:
-    """Collect the metadata of field ``name`` of ``model``."""
+    """Collect the metadata of field ``name`` of ``model`` (cached: models do not change once
+    defined)."""
     info: FieldInfo = model.model_fields[name]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     b = field_bounds(info.metadata)
@@ -294,6 +309,7 @@ def field_meta(model: type[BaseModel], name: str) -> FieldMeta:
         smallest=b.get("smallest"),
         reserved=tuple(b.get("reserved", ())),
         group=typing.cast(str | None, extra.get("group")),
+        choices=typing.cast(Mapping[str, str] | None, extra.get("choices")),
     )
 
 

@@ -149,6 +149,10 @@ class CreamingInputs(Inputs):
     )
     measurement: Measurement = field(
         "served",
+        choices={
+            "served": "Successes of those served",
+            "whole_cohort": "Successes of everyone referred",
+        },
         label="Measurement",
         help="'served': paid on the successes of the participants the provider serves; "
         "'whole_cohort': paid on the successes of everyone referred, served or not.",

@@ -24,6 +24,12 @@ CEILINGS: tuple[str, ...] = get_args(Ceiling)
 """Expenditure ceilings: service (*serviceramme*), income transfers (*overførsler*),
 construction (*anlægsloft*) and outside any ceiling."""
 HOLDER_NAMES = {"kommune": "Municipality", "region": "Region", "stat": "State"}
+CEILING_NAMES = {
+    "service": "Service ceiling",
+    "transfer": "Income transfers",
+    "construction": "Construction ceiling",
+    "outside": "Outside any ceiling",
+}
 
 
 class StepInputs(Inputs):
@@ -56,11 +62,13 @@ class ConsequenceInputs(Inputs):
     )
     budget_holder: BudgetHolder = field(
         "kommune",
+        choices=HOLDER_NAMES,
         label="Budget holder",
         help="Who saves: kommune (municipality), region or stat (state).",
     )
     ceiling: Ceiling = field(
         "service",
+        choices=CEILING_NAMES,
         label="Ceiling",
         help="Where the saving falls: service (the service ceiling), transfer (income transfers), "
         "construction (the construction ceiling) or outside any ceiling.",
@@ -81,7 +89,10 @@ class CostInputs(Inputs):
     """A public cost of the programme in one year."""
 
     budget_holder: BudgetHolder = field(
-        "kommune", label="Budget holder", help="Who pays: kommune, region or stat."
+        "kommune",
+        choices=HOLDER_NAMES,
+        label="Budget holder",
+        help="Who pays: kommune, region or stat.",
     )
     year: int = field(1, label="Year", help="Year of the cost.", unit="year", ge=1, le=MAX_YEARS)
     amount: float = field(

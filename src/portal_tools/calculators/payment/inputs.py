@@ -261,6 +261,10 @@ class PaymentInputs(Inputs):
     )
     per_person_cap_basis: PersonCapBasis = field(
         "cohort_average",
+        choices={
+            "cohort_average": "Cohort average (cap times cohort size)",
+            "each_person": "Each person along a staircase",
+        },
         label="Cap per participant applies",
         help="cohort_average: to the cohort's total only (the cap times the cohort size); "
         "each_person: also to each person's payments along a staircase, in the rate card's prices.",
@@ -277,6 +281,7 @@ class PaymentInputs(Inputs):
     )
     periods_per_year: Literal[1, 4, 12] = field(
         1,
+        choices={"1": "By year", "4": "By quarter", "12": "By month"},
         label="Periods per year",
         help="1 settles the contract by year, 4 by quarter, 12 by month. Costs and achievements "
         "are spread evenly over each year's periods.",

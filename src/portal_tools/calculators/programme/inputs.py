@@ -10,6 +10,7 @@ from typing import Any
 
 from portal_tools.calculators import payment
 from portal_tools.calculators.effect_chain.inputs import (
+    HOLDER_NAMES,
     BudgetHolder,
     CostInputs,
     EffectChainInputs,
@@ -140,6 +141,7 @@ class ProgrammeInputs(EffectChainInputs):
     return_cap: float | None = _payment_field("return_cap")
     payer: BudgetHolder = field(
         "kommune",
+        choices=HOLDER_NAMES,
         label="Outcome payer",
         help="The budget that pays the outcome payments: kommune, region or stat.",
     )

@@ -103,6 +103,7 @@ class RiskInputs(Inputs):
     seed: int = field(
         2026,
         label="Seed",
+        widget="identifier",
         help="Starts the random number generator; the same seed always gives the same result.",
         ge=0,
         le=2**32 - 1,

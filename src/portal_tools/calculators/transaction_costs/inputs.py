@@ -34,6 +34,12 @@ PHASE_LABELS: dict[str, str] = {
     "contract_setup": "Contract set-up",
     "operations": "Operations",
 }
+BASIS_LABELS: dict[str, str] = {
+    "fixed": "Once per programme",
+    "per_year": "Every contract year",
+    "per_participant": "Per participant",
+    "share_of_delivery": "Share of delivery cost",
+}
 SIDE_LABELS: dict[str, str] = {
     "commissioner": "Commissioner",
     "provider": "Provider",
@@ -63,16 +69,19 @@ class CostItem(Inputs):
     )
     phase: Phase = field(
         "development_design",
+        choices=PHASE_LABELS,
         label="Phase",
         help="INDIGO cost phase: development_design, contract_setup or operations.",
     )
     side: Side = field(
         "commissioner",
+        choices=SIDE_LABELS,
         label="Borne by",
         help="Who pays the item: commissioner, provider, investor or intermediary.",
     )
     basis: Basis = field(
         "fixed",
+        choices=BASIS_LABELS,
         label="Basis",
         help="fixed: once per programme; per_year: every contract year; per_participant: for "
         "each participant; share_of_delivery: a fraction of the delivery cost.",
@@ -107,6 +116,7 @@ class CostItem(Inputs):
         assumption=True,
     )
     routes: list[Route] = field(
+        choices=ROUTE_LABELS,
         label="Routes",
         help="The delivery routes that incur this item (choose one or more).",
         min_length=1,
@@ -197,6 +207,7 @@ class TransactionCostInputs(Inputs):
         default_factory=_default_items,
     )
     routes: list[Route] = field(
+        choices=ROUTE_LABELS,
         label="Routes to compare",
         help="sib: outcomes contract with a social investor; pbr: outcomes contract, provider "
         "carries the risk; fee_for_service: conventional contract; in_house_fund: the "

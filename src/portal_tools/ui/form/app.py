@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import ipywidgets as W
@@ -50,7 +50,7 @@ class CalculatorApp:
     def __init__(
         self,
         calculator: AnyCalculator,
-        initial: Inputs | dict[str, Any] | None = None,
+        initial: Inputs | Mapping[str, Any] | None = None,
         charts: Callable[[Result], Sequence[Chart]] | None = None,
         fields: Sequence[str] | None = None,
         stem: str | None = None,
