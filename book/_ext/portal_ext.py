@@ -50,7 +50,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from portal_html import mark_tables
+from portal_html import keep_numbers_together, mark_tables
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -180,7 +180,7 @@ def _mark_tables(
 ) -> None:
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = mark_tables(body)
+        context["body"] = keep_numbers_together(mark_tables(body))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -21,6 +21,11 @@ Every table also sits in a container that scrolls sideways and can be reached by
 portal's own ``portal-table-wrap``/``portal-records``, pydata-sphinx-theme's
 ``pst-scrollable-table-container`` (given those attributes), or a new ``portal-scroll``.
 Tables inside ``<script>`` elements (HTML in JSON strings) are never touched.
+
+``keep_numbers_together`` wraps every number with space-separated thousands in a page's text in
+``<span class="portal-n">`` with the currency or per cent sign after it (kept on one line by the
+stylesheet, so "4 800 000 DKK" never breaks into "4 800" and "000 DKK" on a phone), outside tags, scripts, styles and code; the text itself
+is unchanged.
 """
 
 from __future__ import annotations
@@ -192,3 +197,27 @@ def mark_tables(body: str) -> str:
     parts = _SCRIPT.split(body)
     # Odd indices are <script> elements (the pattern has one capturing group).
     return "".join(part if i % 2 else _TABLE.sub(_mark_span, part) for i, part in enumerate(parts))
+
+
+_SKIP = re.compile(
+    r"(<(script|style|pre|code|textarea)\b.*?</\2>|<[^>]*>)", re.DOTALL | re.IGNORECASE
+)
+_GROUPED = re.compile(
+    r"(?<![\d.,])-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?(?!\d)(?: (?:DKK|GBP|EUR|USD|kr\.|%)(?!\w))?"
+)
+NUMBER_SPAN = "portal-n"
+
+
+def keep_numbers_together(body: str) -> str:
+    """``body`` with each number whose thousands are separated by spaces (``1 500 000``,
+    ``-4 800.5``) wrapped in ``<span class="portal-n">``, in text only: markup, ``<script>``,
+    ``<style>``, ``<pre>``, ``<code>`` and ``<textarea>`` are returned byte for byte."""
+    parts = _SKIP.split(body)
+    out = []
+    i = 0
+    while i < len(parts):
+        out.append(_GROUPED.sub(lambda m: f'<span class="{NUMBER_SPAN}">{m[0]}</span>', parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])  # the skipped markup (the next item is its tag name)
+        i += 3
+    return "".join(out)

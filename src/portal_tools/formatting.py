@@ -8,6 +8,8 @@ Python's format does (to the even neighbour of the binary value: ``2.5`` -> ``2`
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
     "count",
     "money",
@@ -62,10 +64,20 @@ def multiple(x: float) -> str:
 
 
 def significant(x: float, digits: int = 4) -> str:
-    """``x`` to ``digits`` significant digits, thousands spaced, an exponent when large or small:
-    ``significant(1234.5) -> "1 234"``, ``significant(0.000012345) -> "1.234e-05"``,
-    ``significant(12345678) -> "1.235e+07"``."""
-    return f"{x:,.{digits}g}".replace(",", " ")
+    """``x`` rounded to ``digits`` significant digits, thousands spaced, never an exponent and
+    no trailing zeros after the decimal mark: ``significant(1234.5) -> "1 234"``,
+    ``significant(12345678) -> "12 350 000"``, ``significant(0.000012345) -> "0.00001234"``,
+    ``significant(0.5) -> "0.5"``. A magnitude below 1e-9 (a rounding residue such as
+    ``-2.2e-16``) prints as ``"0"``."""
+    if x == 0 or abs(x) < 1e-9:
+        return "-0" if x == 0 and math.copysign(1.0, x) < 0 else "0"
+    rounded = float(f"{x:.{digits}g}")
+    exponent = math.floor(math.log10(abs(rounded)))
+    decimals = max(0, digits - 1 - exponent)
+    text = thousands(rounded, decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def plain(x: float, max_decimals: int = 4) -> str:

@@ -59,7 +59,7 @@ def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> st
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {format_value(v, kind, currency)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(format_value(v, kind, currency) for v in value) or "none"
+        return "; ".join(format_value(v, kind, currency) for v in value) or "none"
     if isinstance(value, str):
         return value
     if kind == "text":

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-from portal_tools.formatting import thousands
+from portal_tools.formatting import significant, thousands
 
-__all__ = ["table_html"]
+__all__ = ["scroll_box", "table_html"]
 
 
-def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
+def table_html(
+    table: pd.DataFrame,
+    caption: str,
+    max_rows: int = 80,
+    codes: Mapping[str, str] | None = None,
+) -> str:
     """A table as HTML: whole numbers as integers, floats of 10 or more rounded to whole units
     with thousands separators, smaller floats and every factor column (a name ending in
-    ``_factor``, a multiplier such as a discount factor) to 4 significant digits."""
+    ``_factor``, a multiplier such as a discount factor) to 4 significant digits, never with an
+    exponent (:func:`~portal_tools.formatting.significant`); ``True``/``False`` as yes/no, and a
+    text cell that is one of ``codes`` as its label (``sib`` -> ``Social impact bond``)."""
+    codes = codes or {}
     shown = table.head(max_rows)
     head = "".join(
         f"<th scope='col' style='text-align:right'>{html.escape(str(c).replace('_', ' '))}</th>"
@@ -27,9 +37,13 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
             if isinstance(value, float) and not str(col).endswith("_factor") and abs(value) >= 10:
                 text = thousands(value)
             elif isinstance(value, float):
-                text = f"{value:.4g}"
+                text = significant(value)
             elif value is None:
                 text = ""
+            elif isinstance(value, bool | np.bool_):
+                text = "yes" if value else "no"
+            elif isinstance(value, str):
+                text = codes.get(value, value)
             else:
                 text = str(value)
             cells.append(
@@ -41,11 +55,18 @@ def table_html(table: pd.DataFrame, caption: str, max_rows: int = 80) -> str:
         if len(table) > max_rows
         else ""
     )
-    return (
-        # width 0 with min-width 100 %: a wide table scrolls inside its box instead of
-        # widening the whole result (and clipping the text beside it).
-        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(caption)}' "
-        "tabindex='0' style='overflow-x:auto;width:0;min-width:100%'>"
+    markup = (
         f"<table class='portal-table'><caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+    return scroll_box(markup, caption) + more
+
+
+def scroll_box(table: str, label: str) -> str:
+    """``table`` (HTML) in a box that scrolls sideways, reachable and named for the keyboard
+    (``label``, plain text). Width 0 with min-width 100 %: a wide table scrolls inside its box
+    instead of widening the whole result (and clipping the text beside it)."""
+    return (
+        f"<div class='portal-table-wrap' role='region' aria-label='{html.escape(label)}' "
+        f"tabindex='0' style='overflow-x:auto;width:0;min-width:100%'>{table}</div>"
     )

@@ -86,12 +86,6 @@ def browser() -> Iterator[object]:
 # page is in use at a time. A test that clicks, types, navigates or changes the media takes a
 # page of its own from ``fresh`` instead.
 
-WIDGET_VIEWS = "script[type='application/vnd.jupyter.widget-view+json']"
-# Every saved widget view rendered, each as a visible calculator form beside its script.
-WIDGETS_RENDERED = """(selector) => [...document.querySelectorAll(selector)].every((s) => {
-    const form = s.parentElement.querySelector('.portal-calculator');
-    return form !== null && form.checkVisibility();
-})"""
 SETTLED = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise)
     await MathJax.startup.promise;
@@ -189,8 +183,6 @@ class Browsing:
         shown = self.current[page] = Shown(view, page)
         response = page.goto(f"{self.base_url}/{view.path}", wait_until="load")
         shown.status = None if response is None else response.status
-        if page.locator(WIDGET_VIEWS).count():
-            page.wait_for_function(WIDGETS_RENDERED, arg=WIDGET_VIEWS, timeout=20000)
         page.evaluate(SETTLED)
         shown.url = page.url
         return shown

@@ -6,6 +6,10 @@ the same page, mode and width."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from portal_tools.registry import CATALOGUE
 from portal_tools.results import format_value
 
@@ -21,14 +25,27 @@ def test_search_finds_the_calculator(shown: Shown) -> None:
 
 
 @on(View("tools/present-value.html"))
-def test_calculator_shows_widget_and_default_result_offline(shown: Shown) -> None:
+def test_static_calculator_shows_inputs_and_default_result_offline(shown: Shown) -> None:
     page = shown.page
-    form = page.locator(".portal-calculator")
-    form.wait_for(state="visible", timeout=20000)
-    costs = page.get_by_label("Costs per year (DKK per year)")
-    assert costs.input_value().startswith("2 000 000; 1 500 000")  # amounts separated by ";"
+    calculator = page.locator(".portal-calculator")
+    assert calculator.is_visible()
+    notice = calculator.locator(".portal-static-notice")
+    assert "This is the default example" in notice.inner_text()
+    scenario = notice.locator("a[download]")
+    assert scenario.get_attribute("download") == "present_value-default-scenario.yaml"
+    assert (scenario.get_attribute("href") or "").startswith("data:application/x-yaml;base64,")
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.portal-calculator table.portal-inputs tr')]
+            .map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent.trim()))"""
+    )
+    assert [
+        "Costs per year",
+        "2 000 000; 1 500 000; 500 000; 0; 0; 0; 0; 0; 0; 0",
+        "DKK per year",
+        "Assumption for illustration",
+    ] in rows
+    assert ["Discount rate", "Public rate (Finance Ministry)", "", ""] in rows
     summary = page.locator("table.portal-summary")
-    assert summary.is_visible()
     assert "1 194 695 DKK" in summary.inner_text()
     image = page.locator(".portal-calculator figure img").first
     assert image.is_visible()
@@ -37,12 +54,48 @@ def test_calculator_shows_widget_and_default_result_offline(shown: Shown) -> Non
     assert not shown.external
 
 
+CALCULATOR_PAGES = list(dict.fromkeys(c.page for c in CATALOGUE))
+
+
+@on(*(View(f"{p}.html") for p in CALCULATOR_PAGES))
+def test_static_calculator_pages_have_no_form_control(shown: Shown) -> None:
+    """Nothing on a static calculator page looks editable: no input, drop-down, text area or
+    button in the article (the theme's own buttons sit outside it)."""
+    controls = shown.page.evaluate(
+        """() => [...document.querySelectorAll(
+               'article.bd-article :is(input, select, textarea, button, [contenteditable])')]
+             .map((e) => e.outerHTML.slice(0, 80))"""
+    )
+    assert not controls, controls
+    assert shown.page.locator(".portal-static-notice").count() >= 1
+
+
+@pytest.mark.parametrize("docname", CALCULATOR_PAGES)
+def test_calculator_results_need_no_javascript(browser: Any, base_url: str, docname: str) -> None:
+    """With JavaScript switched off each calculator's inputs, default headline and charts are
+    on the page."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/{docname}.html", wait_until="load")
+        text = page.locator("article.bd-article").inner_text()
+        for calc in (c for c in CATALOGUE if c.page == docname):
+            result = calc.run()
+            metric = result.metrics[calc.headline]
+            value = format_value(result.summary[calc.headline], metric.kind, result.currency)
+            assert f"{metric.label}\t{value}" in text, (calc.name, metric.label, value)
+        assert page.locator(".portal-calculator table.portal-inputs").count() >= 1
+        assert page.locator(".portal-calculator figure img").count() >= 1
+    finally:
+        context.close()
+
+
 # One case per calculator page of the catalogue (tests/unit/test_calculator_contract.py checks
 # this form), on the page shared with every other test of it; a page with the forms of several
 # calculators (budget's is on the programme page) checks each of them.
 @on(*dict.fromkeys(View(f"{c.page}.html") for c in CATALOGUE))
 def test_calculator_page_shows_the_default_headline(shown: Shown) -> None:
-    """Each calculator's page shows its form with the default result's headline value, as the
+    """Each calculator's page shows its default result's headline value, as the
     summary formats it (label and value in one row)."""
     here = [c for c in CATALOGUE if f"{c.page}.html" == shown.view.path]
     shown.page.locator(".portal-calculator table.portal-summary").first.wait_for(timeout=20000)

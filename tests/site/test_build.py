@@ -57,11 +57,15 @@ def test_pages_use_no_cdn_and_no_timestamps(site: Path) -> None:
         assert not re.search(r" at 0x[0-9a-f]{6,}", text), name
 
 
-def test_calculator_pages_carry_widget_state(site: Path) -> None:
+def test_no_page_loads_widget_state_or_the_widget_bundle(site: Path) -> None:
+    """Static calculators are plain HTML: no page carries saved widget state or loads the
+    widget JavaScript, and the default result is in the HTML itself."""
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.widget-state+json" not in text, page
+        assert "_static/widgets/" not in text, page
     text = (site / "tools" / "present-value.html").read_text(encoding="utf-8")
-    assert "application/vnd.jupyter.widget-state+json" in text
-    assert "_static/widgets/embed-amd.js" in text and "_static/widgets/require.js" in text
-    assert "1 194 695 DKK" in text
+    assert '<span class="portal-n">1 194 695 DKK</span>' in text
 
 
 def test_launch_repository_and_issue_buttons(site: Path) -> None:
@@ -108,4 +112,30 @@ def test_split_years_finds_years_with_separators_only() -> None:
 def test_no_page_prints_a_year_with_a_thousands_separator(site: Path) -> None:
     for name in toc_docnames():
         found = split_years((site / f"{name}.html").read_text(encoding="utf-8"))
+        assert not found, f"{name}: {found}"
+
+
+# A number in scientific notation as Python writes it: 1.234e-05, 2e+16, -2.22e-16, 1E6.
+_SCIENTIFIC = re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)?[eE][-+]?\d+\b")
+
+
+def scientific_numbers(page_html: str) -> list[str]:
+    """Numbers in scientific notation in the text a reader sees (not in scripts, styles,
+    markup, data URIs or code)."""
+    text = re.sub(r"<(script|style|pre|code)\b.*?</\1>", " ", page_html, flags=re.S | re.I)
+    text = re.sub(r"data:[\w/+.-]+;base64,[^'\"]*", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return _SCIENTIFIC.findall(text)
+
+
+def test_scientific_numbers_are_found_in_text_only() -> None:
+    found = scientific_numbers("<td>-2.22e-16</td><p>1E6 and 4e+07 kr.</p>")
+    assert found == ["-2.22e-16", "1E6", "4e+07"]
+    assert scientific_numbers("<p>e5 ABC1e5 1.5 x 10</p><code>1e-9</code>") == []
+    assert scientific_numbers("<script>x = 1e5</script><img src='data:image/png;base64,1e5'>") == []
+
+
+def test_no_page_prints_a_number_in_scientific_notation(site: Path) -> None:
+    for name in toc_docnames():
+        found = scientific_numbers((site / f"{name}.html").read_text(encoding="utf-8"))
         assert not found, f"{name}: {found}"

@@ -114,11 +114,17 @@ def test_multiple(x: float, expected: str) -> None:
         (-0.0, "-0"),
         (1234.5, "1 234"),
         (1235.5, "1 236"),
-        (12345.0, "1.234e+04"),
-        (12345678.0, "1.235e+07"),
-        (0.000012345, "1.234e-05"),
+        (12345.0, "12 340"),  # 12 345 is exact: the half rounds to the even neighbour
+        (12346.0, "12 350"),
+        (12345678.0, "12 350 000"),
+        (0.000012345, "0.00001234"),
+        (9999.5, "10 000"),
+        (0.099995, "0.1"),  # just above the half as a binary number: 0.1000, zeros dropped
         (0.5, "0.5"),
         (-3.14159, "-3.142"),
+        (2.0, "2"),
+        (-2.220446049250313e-16, "0"),
+        (1.5e-9, "0.0000000015"),
     ],
 )
 def test_significant(x: float, expected: str) -> None:
@@ -137,7 +143,7 @@ def test_significant(x: float, expected: str) -> None:
         (12.0, "count", "12"),
         (1234.56, "count", "1 234.6"),
         (1234.5, "number", "1 234"),
-        ([0.1, -0.0], "share", "10.0 %, 0.0 %"),
+        ([0.1, -0.0], "share", "10.0 %; 0.0 %"),
     ],
 )
 def test_format_value_uses_the_shared_formats(value: object, kind: str, expected: str) -> None:

@@ -35,7 +35,7 @@ from portal_tools.inputs.model import (
     strip_optional,
 )
 
-__all__ = ["InputRow", "input_rows", "is_share", "value_text"]
+__all__ = ["InputRow", "code_labels", "input_rows", "is_share", "value_text"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class InputRow:
     group: str = ""
     """For an item of a list or mapping of sub-inputs: the list's label (``Rate card``)."""
     item: str = ""
-    """For such an item: its number and name, or its key (``1 (Job)``)."""
+    """For such an item: its number in the list (``1``), or its key in the mapping."""
 
 
 def is_share(meta: FieldMeta, annotation: Any = None) -> bool:
@@ -114,14 +114,17 @@ def _item_share(meta: FieldMeta) -> bool:
     return is_share(meta)
 
 
-def _items(value: Any) -> list[tuple[str | int, str, BaseModel]]:
-    """The items of a list or mapping of sub-inputs as (path part, heading, item)."""
+def _items(value: Any) -> list[tuple[str | int, str, str, BaseModel]]:
+    """The items of a list or mapping of sub-inputs as (path part, label suffix, item heading,
+    item): ``(0, " 1 (Job)", "1", item)`` for a list, ``(key, " (key)", key, item)`` for a
+    mapping."""
     if isinstance(value, Mapping):
-        return [(key, str(key), item) for key, item in value.items()]
-    out: list[tuple[str | int, str, BaseModel]] = []
+        return [(key, f" ({key})", str(key), item) for key, item in value.items()]
+    out: list[tuple[str | int, str, str, BaseModel]] = []
     for i, item in enumerate(value):
         named = getattr(item, "name", None)
-        out.append((i, f"{i + 1}" + (f" ({named})" if isinstance(named, str) else ""), item))
+        suffix = f" {i + 1}" + (f" ({named})" if isinstance(named, str) else "")
+        out.append((i, suffix, str(i + 1), item))
     return out
 
 
@@ -159,8 +162,8 @@ def _rows(model: BaseModel, place: _Place, notes: Mapping[str, Any]) -> list[Inp
             rows += _rows(value, _Place(parts, f"{label}: ", place.group, place.item), notes)
             continue
         if _sub_model(bare) is not None and isinstance(value, list | Mapping) and value:
-            for part, head, item in _items(value):
-                inner = _Place((*parts, part), f"{label} {head}: ", label, head)
+            for part, suffix, head, item in _items(value):
+                inner = _Place((*parts, part), f"{label}{suffix}: ", label, head)
                 rows += _rows(item, inner, notes)
             continue
         share = _item_share(meta)
@@ -190,3 +193,19 @@ def input_rows(inputs: BaseModel, notes: Mapping[str, Any] | None = None) -> lis
     """Every value of validated ``inputs`` as a labelled row (see the module docstring);
     ``notes`` are a scenario's ``assumptions`` notes by field path (``outcomes[0].price``)."""
     return _rows(inputs, _Place(), notes or {})
+
+
+def code_labels(model: type[BaseModel]) -> dict[str, str]:
+    """Every code the fields of ``model`` (and of its sub-inputs) declare a label for, code ->
+    label: what results that name codes (a route, a phase) show instead of the code. Number
+    codes (periods per year) are left out: a result's numbers are never codes."""
+    labels: dict[str, str] = {}
+    for name in model.model_fields:
+        meta = field_meta(model, name)
+        labels.update(meta.choices or {})
+        bare, _ = strip_optional(meta.annotation)
+        for candidate in (bare, *get_args(bare)):
+            sub = model_of(candidate)
+            if sub is not None and sub is not model:
+                labels.update(code_labels(sub))
+    return {code: label for code, label in labels.items() if not code.isdigit()}

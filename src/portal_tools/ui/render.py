@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from portal_tools.charts import Chart, png_bytes
 from portal_tools.errors import MAX_SHOWN_PROBLEMS, Problem, escape_text, more_text
+from portal_tools.inputs.listing import code_labels
 from portal_tools.results import Result, format_value
 from portal_tools.tables import table_html
 
@@ -16,6 +18,7 @@ __all__ = [
     "download_links",
     "failure_html",
     "problems_html",
+    "result_codes",
     "result_html",
     "stale_html",
     "summary_html",
@@ -26,9 +29,25 @@ def _data_uri(payload: bytes, mime: str) -> str:
     return f"data:{mime};base64," + base64.b64encode(payload).decode("ascii")
 
 
+def result_codes(result: Result) -> dict[str, str]:
+    """The labels of the codes the result's inputs declare (empty when it does not know its
+    inputs), for summaries and tables that name codes."""
+    return {} if result.source is None else code_labels(type(result.source))
+
+
+def _labelled(value: Any, codes: Mapping[str, str]) -> Any:
+    if isinstance(value, Mapping):
+        return {codes.get(k, k): v for k, v in value.items()}
+    if isinstance(value, list):
+        return [codes.get(v, v) if isinstance(v, str) else v for v in value]
+    return codes.get(value, value) if isinstance(value, str) else value
+
+
 def summary_html(result: Result) -> str:
     """The summary as a two-column table of labelled, formatted values (without the rows of
-    terms the contract does not use, :attr:`Metric.hide_zero`)."""
+    terms the contract does not use, :attr:`Metric.hide_zero`); codes the inputs label (a
+    route such as ``sib``) are shown by their labels."""
+    codes = result_codes(result)
     rows = []
     for key, value in result.summary.items():
         metric = result.metrics.get(key)
@@ -39,7 +58,8 @@ def summary_html(result: Result) -> str:
         title = f' title="{html.escape(metric.help)}"' if metric and metric.help else ""
         rows.append(
             f"<tr><th scope='row'{title}>{html.escape(label)}</th>"
-            f"<td>{html.escape(format_value(value, kind, result.currency))}</td></tr>"
+            f"<td>{html.escape(format_value(_labelled(value, codes), kind, result.currency))}"
+            "</td></tr>"
         )
     return (
         "<table class='portal-summary'><caption>Summary</caption>"
@@ -144,7 +164,9 @@ def result_html(
     parts.append(summary_html(result))
     parts.append(charts_html(charts))
     names = [table] if table else list(result.tables)
+    codes = result_codes(result)
     for name in names:
-        parts.append(table_html(result.tables[name], f"Table: {name.replace('_', ' ')}"))
+        caption = f"Table: {name.replace('_', ' ')}"
+        parts.append(table_html(result.tables[name], caption, codes=codes))
     parts.append(download_links(result, stem))
     return "\n".join(parts)

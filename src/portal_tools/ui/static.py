@@ -30,6 +30,7 @@ from portal_tools.inputs.listing import InputRow, input_rows
 from portal_tools.notebook import building
 from portal_tools.results import Result
 from portal_tools.scenario import dump_scenario
+from portal_tools.tables import scroll_box
 from portal_tools.ui.form import CalculatorApp
 from portal_tools.ui.render import result_html
 
@@ -64,10 +65,10 @@ def _table(caption: str, head: Sequence[str], body: Sequence[Sequence[str]]) -> 
         f"<tr><th scope='row'>{cells[0]}</th>{''.join(f'<td>{c}</td>' for c in cells[1:])}</tr>"
         for cells in body
     )
-    return (
-        f"<div class='portal-table-wrap' role='region' aria-label='{caption}' tabindex='0'>"
+    return scroll_box(
         f"<table class='portal-table portal-inputs'><caption>{caption}</caption>"
-        f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table></div>"
+        f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>",
+        html.unescape(caption),
     )
 
 
@@ -105,7 +106,7 @@ def _notes_html(rows: Sequence[InputRow], notes: Mapping[str, Any]) -> str:
         elif match.path == key:
             label = match.label
         elif match.group and key.endswith("]"):
-            label = f"{match.group} {match.item}"
+            label = match.label.rsplit(": ", 1)[0]  # the item's heading, name included
         else:
             label = match.group or match.label
         text = " ".join(str(note).split())
@@ -149,14 +150,14 @@ def static_notice_html(scenario_link: str, filename: str) -> str:
         "<div class='portal-static-notice' role='note'>"
         "<p><strong>This is the default example, computed when the site was built.</strong> "
         "The page cannot recompute: nothing below is a form.</p>"
-        "<p>To use your own numbers:</p><ul>"
+        "<div class='portal-static-howto'><p>To use your own numbers:</p><ul>"
         "<li>open this page live with the launch button (the rocket) at the top and choose "
         "<em>Binder</em>: the same calculator appears as a form;</li>"
         f"<li>or download {scenario_link}, edit it and run "
         f"<code>portal-tools run {html.escape(filename)}</code> "
         "on your own machine;</li>"
         "<li>or download the results as an Excel workbook below and work from there.</li></ul>"
-        f"<p><a href='{HOW_TO_PAGE}'>How to run the calculators</a></p></div>"
+        f"<p><a href='{HOW_TO_PAGE}'>How to run the calculators</a></p></div></div>"
     )
 
 
