@@ -96,5 +96,9 @@ fuzz: env
 bench: env
 	$(VENV)/bin/pytest benchmarks --benchmark-only
 
+# Bytes each built page downloads against the bare theme's search page (a report, not a test).
+weight: book
+	$(PY) scripts/page_weight.py
+
 clean:
 	rm -rf book/_build build book/_vendor

@@ -1,7 +1,7 @@
 """Copy the browser assets pinned in package-lock.json into book/_vendor (git-ignored).
 
-Pages then load require.js, the Jupyter widget manager and MathJax from the site itself, with
-no CDN. axe-core (``axe/axe.min.js``) is vendored for the browser tests (tests/site), which
+Pages with mathematics then load MathJax from the site itself, with no CDN. (No page loads the
+Jupyter widget manager: static calculators are plain HTML, see ``portal_tools.ui.static``.) axe-core (``axe/axe.min.js``) is vendored for the browser tests (tests/site), which
 inject it into each page; no page loads it. Run after ``npm ci`` (``make env`` does both).
 """
 
@@ -14,7 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NODE = ROOT / "node_modules"
 DEST = ROOT / "book" / "_vendor"
-FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
 
 
 def copy(src: Path, dst: Path) -> None:
@@ -34,17 +33,6 @@ def main() -> None:
         )
     if DEST.exists():
         shutil.rmtree(DEST)
-    widgets = DEST / "widgets"
-    copy(NODE / "requirejs" / "require.js", widgets / "require.js")
-    copy(ROOT / "scripts" / "assets" / "widgets-paths.js", widgets / "widgets-paths.js")
-    manager = NODE / "@jupyter-widgets" / "html-manager" / "dist"
-    copy(manager / "embed-amd.js", widgets / "embed-amd.js")
-    for font in manager.iterdir():
-        if font.suffix in FONT_SUFFIXES:
-            # html-manager derives font URLs from whichever AMD module URI loads first: the
-            # bundle itself (widgets/) or a sub-module path (widgets/embed-amd/dist/). Both exist.
-            copy(font, widgets / font.name)
-            copy(font, widgets / "embed-amd" / "dist" / font.name)
     mathjax = NODE / "mathjax" / "es5"
     copy(mathjax / "tex-mml-chtml.js", DEST / "mathjax" / "tex-mml-chtml.js")
     copy(mathjax / "output" / "chtml" / "fonts", DEST / "mathjax" / "output" / "chtml" / "fonts")

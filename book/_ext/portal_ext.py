@@ -99,7 +99,7 @@ def _check_no_static(app: Sphinx, config: Any) -> None:
             "book/_static must not exist: Jupyter Book 1 injects every script in it into every "
             "page. Vendored assets go to book/_vendor (scripts/vendor_assets.py)."
         )
-    if not (Path(app.srcdir) / "_vendor" / "widgets" / "embed-amd.js").exists():
+    if not (Path(app.srcdir) / "_vendor" / "mathjax" / "tex-mml-chtml.js").exists():
         raise ConfigError(
             "vendored browser assets are missing: run `make env` "
             "(npm ci, then scripts/vendor_assets.py)"

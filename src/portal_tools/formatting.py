@@ -19,6 +19,7 @@ __all__ = [
     "plain_percent",
     "significant",
     "thousands",
+    "whole",
 ]
 
 
@@ -80,13 +81,26 @@ def significant(x: float, digits: int = 4) -> str:
     return text
 
 
+def whole(x: float) -> str:
+    """``x`` rounded to a whole number, following the SI convention: up to four digits closed up
+    (``whole(2000) -> "2000"``, so no year or count reads as ``2 018``), five or more with a
+    space between thousands (``whole(63000.4) -> "63 000"``, ``whole(-12345) -> "-12 345"``)."""
+    text = thousands(x)
+    return text.replace(" ", "") if len(text.lstrip("-")) <= 5 else text
+
+
 def plain(x: float, max_decimals: int = 4) -> str:
-    """``x`` as typed in a form: thousands spaced, never an exponent, at most ``max_decimals``
-    decimals and no trailing zeros: ``plain(1500000) -> "1 500 000"``, ``plain(0.125) ->
-    "0.125"``, ``plain(1 / 12) -> "0.0833"``, ``plain(2.0) -> "2"``, ``plain(-0.00001) -> "0"``."""
+    """``x`` as typed in a form: never an exponent, at most ``max_decimals`` decimals and no
+    trailing zeros, the whole part as :func:`whole` writes it: ``plain(1500000) -> "1 500 000"``,
+    ``plain(2000) -> "2000"``, ``plain(0.125) -> "0.125"``, ``plain(1 / 12) -> "0.0833"``,
+    ``plain(2.0) -> "2"``, ``plain(-0.00001) -> "0"``."""
     text = thousands(x, max_decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+    whole_part, dot, fraction = text.partition(".")
+    if len(whole_part.lstrip("-")) <= 5:
+        whole_part = whole_part.replace(" ", "")
+    text = whole_part + dot + fraction
     return "0" if text in ("-0", "") else text
 
 

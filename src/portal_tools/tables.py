@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from portal_tools.formatting import significant, thousands
+from portal_tools.formatting import significant, whole
 
 __all__ = ["scroll_box", "table_html"]
 
@@ -20,10 +20,11 @@ def table_html(
     codes: Mapping[str, str] | None = None,
 ) -> str:
     """A table as HTML: whole numbers as integers, floats of 10 or more rounded to whole units
-    with thousands separators, smaller floats and every factor column (a name ending in
-    ``_factor``, a multiplier such as a discount factor) to 4 significant digits, never with an
-    exponent (:func:`~portal_tools.formatting.significant`); ``True``/``False`` as yes/no, and a
-    text cell that is one of ``codes`` as its label (``sib`` -> ``Social impact bond``)."""
+    (:func:`~portal_tools.formatting.whole`: thousands spaced from five digits on), smaller
+    floats and every factor column (a name ending in ``_factor``, a multiplier such as a
+    discount factor) to 4 significant digits, never with an exponent
+    (:func:`~portal_tools.formatting.significant`); ``True``/``False`` as yes/no, and a text
+    cell that is one of ``codes`` as its label (``sib`` -> ``Social impact bond``)."""
     codes = codes or {}
     shown = table.head(max_rows)
     head = "".join(
@@ -35,7 +36,7 @@ def table_html(
         cells = []
         for col, value in row.items():
             if isinstance(value, float) and not str(col).endswith("_factor") and abs(value) >= 10:
-                text = thousands(value)
+                text = whole(value)
             elif isinstance(value, float):
                 text = significant(value)
             elif value is None:

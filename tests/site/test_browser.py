@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from portal_tools.registry import CATALOGUE
-from portal_tools.results import format_value
+from portal_tools.ui.render import summary_text
 
 from .conftest import Shown, View, on
 
@@ -59,11 +59,12 @@ CALCULATOR_PAGES = list(dict.fromkeys(c.page for c in CATALOGUE))
 
 @on(*(View(f"{p}.html") for p in CALCULATOR_PAGES))
 def test_static_calculator_pages_have_no_form_control(shown: Shown) -> None:
-    """Nothing on a static calculator page looks editable: no input, drop-down, text area or
-    button in the article (the theme's own buttons sit outside it)."""
+    """Nothing on a static calculator page looks editable: no input, drop-down or text area in
+    the article and no button in a calculator (code blocks keep the theme's copy button)."""
     controls = shown.page.evaluate(
         """() => [...document.querySelectorAll(
-               'article.bd-article :is(input, select, textarea, button, [contenteditable])')]
+               'article.bd-article :is(input, select, textarea, [contenteditable]), '
+               + '.portal-calculator button')]
              .map((e) => e.outerHTML.slice(0, 80))"""
     )
     assert not controls, controls
@@ -82,7 +83,7 @@ def test_calculator_results_need_no_javascript(browser: Any, base_url: str, docn
         for calc in (c for c in CATALOGUE if c.page == docname):
             result = calc.run()
             metric = result.metrics[calc.headline]
-            value = format_value(result.summary[calc.headline], metric.kind, result.currency)
+            value = summary_text(result, calc.headline)
             assert f"{metric.label}\t{value}" in text, (calc.name, metric.label, value)
         assert page.locator(".portal-calculator table.portal-inputs").count() >= 1
         assert page.locator(".portal-calculator figure img").count() >= 1
@@ -106,7 +107,7 @@ def test_calculator_page_shows_the_default_headline(shown: Shown) -> None:
     for calc in here:
         result = calc.run()
         metric = result.metrics[calc.headline]
-        value = format_value(result.summary[calc.headline], metric.kind, result.currency)
+        value = summary_text(result, calc.headline)
         assert [metric.label, value] in rows, (
             f"{calc.name}: no row {metric.label!r} = {value!r} on {calc.page}"
         )

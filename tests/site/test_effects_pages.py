@@ -53,7 +53,7 @@ def test_programme_page_marks_the_years_that_burden_the_ceiling(shown: Shown) ->
     assert "Years that burden the ceiling (hatched bars): 3, 4, 5." in alts[2]
     links = tab.locator(".portal-calculator a[download]")
     names = {links.nth(i).get_attribute("download") for i in range(links.count())}
-    assert {"programme-scenario.yaml", "budget-scenario.yaml"} <= names
+    assert {"programme-default-scenario.yaml", "budget-default-scenario.yaml"} <= names
     assert any(n and n.startswith("programme") and n.endswith(".xlsx") for n in names), names
 
 

@@ -48,10 +48,16 @@ def test_calculator_renders_table_result_and_charts_offline(shown: Shown) -> Non
 def test_wide_cost_table_does_not_widen_the_result(shown: Shown) -> None:
     page = shown.page
     page.locator("table.portal-summary").wait_for(state="visible", timeout=20000)
-    # The result area keeps the page's width: wide tables scroll inside their own box, so the
-    # notes and charts beside them are not cut off.
+    # The calculator keeps the page's width: wide tables scroll inside their own boxes
+    # (role=region), so the notes and charts beside them are not cut off.
     widths = page.evaluate(
-        """() => [...document.querySelectorAll('.portal-calculator > *')]
-                 .map(e => [e.clientWidth, e.scrollWidth])"""
+        """() => [...document.querySelectorAll(
+                   '.portal-calculator, .portal-calculator > :not([role=region])')]
+                 .map(e => [e.className, e.clientWidth, e.scrollWidth])"""
     )
-    assert widths and all(scroll <= client + 1 for client, scroll in widths), widths
+    assert widths and all(scroll <= client + 1 for _, client, scroll in widths), widths
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.portal-calculator > [role=region]')]
+                 .map(e => [e.clientWidth, e.parentElement.clientWidth])"""
+    )
+    assert boxes and all(box <= outer + 1 for box, outer in boxes), boxes

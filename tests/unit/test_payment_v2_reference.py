@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from portal_tools.calculators.payment import CALCULATOR
@@ -766,6 +766,62 @@ def test_model_matches_the_reference(data: dict[str, Any]) -> None:
     except NotConventional:
         assume(False)
     assert_matches_reference(data)
+
+
+@st.composite
+def binding_caps(draw: st.DrawFn) -> dict[str, Any]:
+    """A scenario of :func:`scenarios_v2` turned into the shapes the general generator seldom
+    reaches: a staircase (every outcome requires the one before), a cap per person on each
+    person that lies inside the staircase's sum of prices, and a capital block with a
+    management fee and a money-multiple cap close to 1, with no IRR cap."""
+    data = draw(scenarios_v2())
+    rows = [{**o, "threshold": None} for o in data["outcomes"]]
+    for i in range(1, len(rows)):
+        rows[i]["requires"] = f"o{i - 1}"
+    chain = sum(o["price"] for o in rows)
+    share_of_chain = draw(st.floats(0.05, 0.95))
+    return {
+        **data,
+        "outcomes": rows,
+        "return_cap": None,
+        "per_person_cap": max(1.0, share_of_chain * chain),
+        "per_person_cap_basis": "each_person",
+        "capital": {
+            "management_fee_rate": draw(st.floats(0.01, 0.3)),
+            "capital_protection": draw(st.just(0.0) | share),
+            "return_cap_multiple": draw(st.floats(1, 1.3)),
+            "excess_share_to_provider": draw(st.just(0.0) | share),
+        },
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(binding_caps())
+def test_model_matches_the_reference_where_the_caps_bind(data: dict[str, Any]) -> None:
+    """The staircase cap per person and the money-multiple cap with a fee, against the
+    reference; how often each cap binds is recorded as a hypothesis event."""
+    ref = reference(data)
+    event(f"cap per person binds: {ref['removed_by_person_cap'] > 0}")
+    event(f"multiple cap binds: {ref['removed_by_return_cap'] > 0}")
+    assert_matches_reference(data)
+
+
+def test_the_binding_generator_reaches_both_caps() -> None:
+    """Most drawn scenarios bind the cap per person, and many the multiple cap (counted over
+    100 derandomized draws), so the property above really exercises both rules."""
+    counts = {"draws": 0, "person": 0, "multiple": 0}
+
+    @settings(max_examples=100, deadline=None, derandomize=True, database=None)
+    @given(binding_caps())
+    def count(data: dict[str, Any]) -> None:
+        ref = reference(data)
+        counts["draws"] += 1
+        counts["person"] += ref["removed_by_person_cap"] > 0
+        counts["multiple"] += ref["removed_by_return_cap"] > 0
+
+    count()
+    assert counts["person"] >= counts["draws"] // 2, counts
+    assert counts["multiple"] >= counts["draws"] // 5, counts
 
 
 # ---------------------------------------------------------------- properties

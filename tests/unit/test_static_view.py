@@ -34,7 +34,9 @@ from portal_tools.ui.static import inputs_html
         (1 / 12, "0.0833"),
         (2.0, "2"),
         (-0.00001, "0"),
-        (-1234.5, "-1 234.5"),
+        (-1234.5, "-1234.5"),  # four digits closed up (SI), like years
+        (2000, "2000"),
+        (12345.25, "12 345.25"),
         (1e20, "100 000 000 000 000 000 000"),
         (0.00005, "0.0001"),  # 5e-05 is a little above the half as a binary number
     ],
@@ -55,7 +57,7 @@ def test_plain_percent(share: float, expected: str) -> None:
 def test_plain_reads_back_to_four_decimals_without_an_exponent(x: float) -> None:
     text = plain(x)
     assert "e" not in text and "E" not in text
-    assert re.fullmatch(r"-?\d{1,3}( \d{3})*(\.\d{1,4})?", text), text
+    assert re.fullmatch(r"-?(\d{1,4}|\d{2,3}( \d{3})+|\d( \d{3}){2,})(\.\d{1,4})?", text), text
     # the reference rounds the exact decimal value of the float, half to even
     expected = Decimal(x).quantize(Decimal("0.0001"))
     assert Decimal(text.replace(" ", "")) == expected or (expected == 0 and text == "0")
@@ -198,15 +200,31 @@ def test_static_view_shows_inputs_and_results_and_no_form(calculator: Any) -> No
     assert "<caption>Summary</caption>" in text
 
 
-def test_grouped_inputs_table_has_a_row_per_item_and_a_column_per_field() -> None:
+def _table_of(text: str, caption: str) -> list[list[str]]:
+    table = text[text.index(f"<caption>{caption}") :]
+    table = table[: table.index("</table>")]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr) for tr in table.split("<tr>")[1:]]
+
+
+def test_a_list_of_many_fields_and_few_items_has_a_column_per_item() -> None:
     rows = input_rows(get("payment").parse(None))
-    text = inputs_html(rows)
-    card = text[text.index("<caption>Rate card") :]
-    card = card[: card.index("</table>")]
-    assert card.count("<tr>") == 3  # header and two outcomes
+    table = _table_of(inputs_html(rows), "Rate card")
     n_fields = len({r.field_label for r in rows if r.group == "Rate card"})
-    assert card.split("</tr>")[0].count("<th scope='col'>") == n_fields + 1
-    assert "Price (per achievement) *" in card
+    assert len(table) == n_fields + 1  # header and one row per field
+    assert table[0] == ["Input", "1 (Started job or education)", "2 (Lasting job or education)"]
+    assert ["Price (per achievement) *", "15 000", "80 000"] in table
+    assert ["Builds on", "none", "Started job or education"] in table
+
+
+def test_a_list_of_many_items_has_a_row_per_item() -> None:
+    rows = input_rows(get("transaction_costs").parse(None))
+    group = [r for r in rows if r.group == "Cost items"]
+    table = _table_of(inputs_html(rows), "Cost items")
+    n_items = len({r.item for r in group})
+    n_fields = len({r.field_label for r in group})
+    assert n_items > n_fields and len(table) == n_items + 1
+    assert all(len(r) == n_fields + 1 for r in table)
+    assert table[1][:2] == ["1", "Needs analysis and business case"]
 
 
 def test_notes_on_items_and_blocks_are_listed_under_the_tables() -> None:

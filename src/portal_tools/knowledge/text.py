@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from portal_tools.formatting import thousands
+from portal_tools.formatting import whole
 from portal_tools.knowledge.schema import DATE_RE
 
 
@@ -20,9 +20,7 @@ def fmt_number(value: float) -> str:
     if not math.isfinite(number):
         raise ValueError(f"cannot show {value!r} as a number")
     if number.is_integer():
-        if abs(number) < 10_000:
-            return f"{number:.0f}"
-        return thousands(number)
+        return whole(number)
     return f"{number:g}"
 
 

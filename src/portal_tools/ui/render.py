@@ -22,6 +22,7 @@ __all__ = [
     "result_html",
     "stale_html",
     "summary_html",
+    "summary_text",
 ]
 
 
@@ -43,10 +44,19 @@ def _labelled(value: Any, codes: Mapping[str, str]) -> Any:
     return codes.get(value, value) if isinstance(value, str) else value
 
 
+def summary_text(result: Result, key: str, codes: Mapping[str, str] | None = None) -> str:
+    """The summary value ``key`` as a reader sees it: formatted by its metric's kind, codes the
+    inputs label (a route such as ``sib``) by their labels (``codes``, default
+    :func:`result_codes`)."""
+    metric = result.metrics.get(key)
+    kind = metric.kind if metric else "number"
+    codes = result_codes(result) if codes is None else codes
+    return format_value(_labelled(result.summary[key], codes), kind, result.currency)
+
+
 def summary_html(result: Result) -> str:
-    """The summary as a two-column table of labelled, formatted values (without the rows of
-    terms the contract does not use, :attr:`Metric.hide_zero`); codes the inputs label (a
-    route such as ``sib``) are shown by their labels."""
+    """The summary as a two-column table of labelled values (:func:`summary_text`), without the
+    rows of terms the contract does not use (:attr:`Metric.hide_zero`)."""
     codes = result_codes(result)
     rows = []
     for key, value in result.summary.items():
@@ -54,12 +64,10 @@ def summary_html(result: Result) -> str:
         if metric is not None and metric.hide_zero and value == 0:
             continue
         label = metric.label if metric else key.replace("_", " ")
-        kind = metric.kind if metric else "number"
         title = f' title="{html.escape(metric.help)}"' if metric and metric.help else ""
         rows.append(
             f"<tr><th scope='row'{title}>{html.escape(label)}</th>"
-            f"<td>{html.escape(format_value(_labelled(value, codes), kind, result.currency))}"
-            "</td></tr>"
+            f"<td>{html.escape(summary_text(result, key, codes))}</td></tr>"
         )
     return (
         "<table class='portal-summary'><caption>Summary</caption>"

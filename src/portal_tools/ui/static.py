@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -59,12 +60,18 @@ def _grouped(rows: Sequence[InputRow]) -> tuple[list[InputRow], dict[str, list[I
 
 
 def _table(caption: str, head: Sequence[str], body: Sequence[Sequence[str]]) -> str:
-    """An inputs table (cells already HTML); the first cell of each row heads it."""
+    """An inputs table (cells already HTML); the first cell of each row heads it. Each data
+    cell carries its column's heading (``data-label``), which narrow screens show beside the
+    value when the stylesheet stacks the rows."""
     ths = "".join(f"<th scope='col'>{h}</th>" for h in head)
-    trs = "".join(
-        f"<tr><th scope='row'>{cells[0]}</th>{''.join(f'<td>{c}</td>' for c in cells[1:])}</tr>"
-        for cells in body
-    )
+    labels = [html.escape(html.unescape(re.sub(r"<[^>]+>", "", h)), quote=True) for h in head]
+
+    def row(cells: Sequence[str]) -> str:
+        pairs = zip(labels[1:], cells[1:], strict=True)
+        tds = "".join(f"<td data-label='{label}'>{c}</td>" for label, c in pairs)
+        return f"<tr><th scope='row'>{cells[0]}</th>{tds}</tr>"
+
+    trs = "".join(row(cells) for cells in body)
     return scroll_box(
         f"<table class='portal-table portal-inputs'><caption>{caption}</caption>"
         f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>",
@@ -72,24 +79,40 @@ def _table(caption: str, head: Sequence[str], body: Sequence[Sequence[str]]) -> 
     )
 
 
+TRANSPOSE_FIELDS = 6
+"""A list of sub-inputs with more fields than this and no more items than fields is shown with
+one column per item (a two-outcome rate card of ten fields fits a page that way)."""
+
+
 def _group_table(label: str, rows: Sequence[InputRow]) -> str:
-    columns: dict[str, InputRow] = {}
+    """One list of sub-inputs as a table: a row per item and a column per field, or, when the
+    items have many fields and are few (:data:`TRANSPOSE_FIELDS`), a row per field and a column
+    per item. Columns or rows of fields whose defaults are assumptions are starred."""
+    fields: dict[str, InputRow] = {}
     items: dict[str, dict[str, InputRow]] = {}
+    headings: dict[str, str] = {}
     for row in rows:
-        columns.setdefault(row.field_label, row)
+        fields.setdefault(row.field_label, row)
         items.setdefault(row.item, {})[row.field_label] = row
-    head = ["Row"] + [
-        html.escape(r.field_label)
-        + (f" ({html.escape(r.unit)})" if r.unit else "")
-        + (" *" if r.assumption else "")
-        for r in columns.values()
-    ]
-    body = [
-        [html.escape(item)] + [html.escape(cells[c].text) if c in cells else "" for c in columns]
-        for item, cells in items.items()
-    ]
-    marked = any(r.assumption for r in columns.values())
+        # the item's heading with its name: "Rate card 2 (Job): Price" -> "2 (Job)"
+        headings.setdefault(row.item, row.label.rsplit(": ", 1)[0][len(label) :].strip())
+
+    def field_head(r: InputRow) -> str:
+        unit = f" ({html.escape(r.unit)})" if r.unit else ""
+        return html.escape(r.field_label) + unit + (" *" if r.assumption else "")
+
+    def cell(item: str, name: str) -> str:
+        found = items[item].get(name)
+        return "" if found is None else html.escape(found.text)
+
+    marked = any(r.assumption for r in fields.values())
     caption = html.escape(label) + (" (* default values are assumptions)" if marked else "")
+    if len(fields) > TRANSPOSE_FIELDS and len(items) <= len(fields):
+        head = ["Input"] + [html.escape(headings[i]) for i in items]
+        body = [[field_head(r)] + [cell(i, name) for i in items] for name, r in fields.items()]
+        return _table(caption, head, body)
+    head = ["Row"] + [field_head(r) for r in fields.values()]
+    body = [[html.escape(i)] + [cell(i, name) for name in fields] for i in items]
     return _table(caption, head, body)
 
 
