@@ -1,5 +1,10 @@
 """Command line: ``portal-tools run SCENARIO [--format json|csv|xlsx] [--output PATH]``.
 
+``--format csv`` writes a zip of CSV files for Danish Excel (one per sheet: summary, inputs, each
+table, notes; ``;`` separated, decimal comma, UTF-8 with BOM, CRLF; see
+:mod:`portal_tools.exports`), ``--format xlsx`` the Excel workbook with the same sheets; both are
+binary, so on a terminal they need ``--output``.
+
 Also ``portal-tools list`` (calculators and presets) and ``portal-tools schema NAME`` (the JSON
 Schema of a scenario file for calculator NAME). Exit status 0 on success, 2 for invalid input
 (one line on stderr per problem, at most :data:`~portal_tools.errors.MAX_SHOWN_PROBLEMS` lines and
@@ -28,7 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario file or a shipped preset")
     run.add_argument("scenario", help="path to a scenario file, or preset:NAME")
-    run.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    run.add_argument(
+        "--format",
+        choices=["json", "csv", "xlsx"],
+        default="json",
+        help="json (default); csv: a zip of CSV files for Danish Excel; xlsx: an Excel workbook",
+    )
     run.add_argument("--output", "-o", help="write here instead of standard output")
     sub.add_parser("list", help="list calculators and shipped presets")
     schema = sub.add_parser("schema", help="print the JSON Schema of a calculator's scenario file")
@@ -59,8 +69,12 @@ def _run(args: argparse.Namespace) -> int:
             scenario = load_scenario(source)
     except InputError as err:
         return _report(err)
-    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
-        print("error: --format xlsx writes binary data; give --output PATH", file=sys.stderr)
+    if args.format in ("xlsx", "csv") and not args.output and sys.stdout.isatty():
+        print(
+            f"error: --format {args.format} writes binary data (a workbook or a zip); give "
+            "--output PATH",
+            file=sys.stderr,
+        )
         return 2
     try:
         result = scenario.calculator.compute_valid(scenario.inputs)
@@ -68,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "json":
             payload = result.to_json().encode()
         elif args.format == "csv":
-            payload = result.to_csv().encode()
+            payload = result.to_csv_zip()
         else:
             payload = result.to_xlsx()
     except InputError as err:

@@ -4,25 +4,17 @@ A :class:`Result` holds a ``summary`` (JSON scalars, lists and mappings), named 
 (pandas DataFrames, usually one row per year) and display metadata. Export is deterministic:
 no timestamps, fixed zip dates in Excel files, and NaN or infinity are refused.
 
-Names are data, never formulas: an Excel cell always stores text as text (a name such as
-``=HYPERLINK(...)`` is not a formula), and a CSV text cell that a spreadsheet would take for a
-formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with
-a leading apostrophe, the spreadsheet convention for "this is text"; a text that itself starts
-with an apostrophe gets one more, so reading back drops exactly one leading apostrophe from any
-text cell that has one (:func:`csv_text_value`). Lists of plain numbers such as
-``-5.0, 3.0`` are numbers, not formulas, and are written unchanged.
-
-Every export reads back to the result's values: JSON exactly, CSV exactly (numbers as Python's
-shortest round-trip form), Excel to 16 significant digits (what its cells hold).
+The spreadsheet exports (an Excel workbook and a zip of CSV files for Danish Excel, with
+labelled sheets for the summary, the inputs, each table and notes) are built by
+:mod:`portal_tools.exports`; its docstring states their layout and the CSV dialect. Every export
+reads back to the result's values: JSON exactly, CSV exactly (numbers as Python's shortest
+round-trip form with a decimal comma), Excel to 16 significant digits (what its cells hold).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -34,7 +26,7 @@ from pydantic import BaseModel
 from portal_tools import formatting
 from portal_tools.inputs.listing import InputRow, input_rows
 
-__all__ = ["Metric", "Result", "csv_text_value", "flatten_summary", "format_value", "ratio"]
+__all__ = ["Metric", "Result", "format_value", "ratio"]
 
 Kind = Literal["money", "rate", "ratio", "year", "count", "share", "text", "number"]
 
@@ -75,64 +67,6 @@ def format_value(value: Any, kind: Kind = "number", currency: str = "DKK") -> st
     if kind == "count":
         return formatting.count(value)
     return formatting.significant(value)
-
-
-def flatten_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested mappings to dotted keys and lists to comma-joined text (for CSV/Excel)."""
-    flat: dict[str, Any] = {}
-    for key, value in summary.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten_summary(value, f"{name}."))
-        elif isinstance(value, list | tuple):
-            flat[name] = ", ".join("" if v is None else str(v) for v in value)
-        else:
-            flat[name] = value
-    return flat
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_NUMBER_LIST = re.compile(rf"{_NUMBER}(?:, {_NUMBER})*")
-
-
-def _defused(text: str) -> str:
-    """A CSV text cell that no spreadsheet reads as a formula (see the module docstring)."""
-    if text.startswith(_FORMULA_START) and not _NUMBER_LIST.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def csv_text_value(cell: str) -> str:
-    """The text a CSV text cell written by :meth:`Result.to_csv` stands for (one leading
-    apostrophe removed)."""
-    return cell[1:] if cell.startswith("'") else cell
-
-
-def _csv_cell(value: Any) -> str:
-    """One CSV field: numbers as Python writes them (``50000.0``, ``1e-05``), booleans as
-    ``True``/``False``, none as empty, text defused and quoted where it holds a comma, a quote
-    or a line break (carriage returns included)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    text = _defused(str(value))
-    if any(c in text for c in ',"\r\n') or text == "":
-        return '"' + text.replace('"', '""') + '"' if text else ""
-    return text
-
-
-def _csv_frame(frame: pd.DataFrame) -> str:
-    rows = [",".join(_csv_cell(str(c)) for c in frame.columns)]
-    columns = [frame[c].tolist() for c in frame.columns] if len(frame.columns) else []
-    for i in range(len(frame)):
-        rows.append(",".join(_csv_cell(col[i]) for col in columns))
-    return "\n".join(rows) + "\n"
 
 
 def _check_finite(obj: Any, where: str) -> None:
@@ -218,65 +152,19 @@ class Result:
         """Indented JSON with sorted-free, stable key order; NaN is refused."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
-    def summary_frame(self) -> pd.DataFrame:
-        """The summary as a two-column table (key, value), nested keys dotted."""
-        flat = flatten_summary(self.summary)
-        values = pd.Series([flat[k] for k in flat], dtype=object)  # None stays None, not NaN
-        return pd.DataFrame({"key": list(flat), "value": values})
-
-    def to_csv(self) -> str:
-        """The summary, then each table, as CSV sections headed ``# name`` and separated by a
-        blank line (a blank line inside a quoted text is part of the text)."""
-        parts = ["# summary\n" + _csv_frame(self.summary_frame())]
-        for name, table in self.tables.items():
-            parts.append(f"# {name}\n" + _csv_frame(table))
-        return "\n".join(parts)
-
     def to_xlsx(self) -> bytes:
-        """An Excel workbook: a ``summary`` sheet and one sheet per table, byte-for-byte stable."""
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            self.summary_frame().to_excel(writer, sheet_name="summary", index=False)
-            for name, table in self.tables.items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
-            book = writer.book
-            for sheet in book.worksheets:
-                for row in sheet.iter_rows():
-                    for cell in row:
-                        if cell.data_type == "f":  # text that starts with '=': data, not a formula
-                            cell.data_type = "s"
-            fixed = pd.Timestamp("2020-01-01").to_pydatetime()
-            book.properties.created = fixed
-            book.properties.modified = fixed
-            book.properties.creator = "portal_tools"
-            book.properties.lastModifiedBy = "portal_tools"
-        return _fix_zip_dates(buffer.getvalue())
+        """The Excel workbook (:func:`portal_tools.exports.workbook_bytes`): Summary, Inputs,
+        one sheet per table and Notes, byte-for-byte stable."""
+        from portal_tools.exports import workbook_bytes
 
+        return workbook_bytes(self)
 
-def _fix_zip_dates(data: bytes) -> bytes:
-    """Rewrite a zip archive with fixed member dates so identical content gives identical bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = _strip_core_dates(payload)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, payload)
-    return out.getvalue()
+    def to_csv_zip(self) -> bytes:
+        """The CSV files for Danish Excel in a zip (:func:`portal_tools.exports.csv_zip_bytes`):
+        one per sheet of the workbook, byte-for-byte stable."""
+        from portal_tools.exports import csv_zip_bytes
 
-
-def _strip_core_dates(xml: bytes) -> bytes:
-    import re
-
-    return re.sub(
-        rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-        rb"\g<1>2020-01-01T00:00:00Z\g<3>",
-        xml,
-    )
+        return csv_zip_bytes(self)
 
 
 def ratio(numerator: float, denominator: float, minimum: float = 0.0) -> float | None:

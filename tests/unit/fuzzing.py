@@ -23,7 +23,9 @@ import io
 import json
 import math
 import os
+import re
 import signal
+import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -31,10 +33,12 @@ from typing import Any
 import openpyxl
 import yaml
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from portal_tools.calculator import AnyCalculator
 from portal_tools.errors import InputError
-from portal_tools.results import Result, flatten_summary
+from portal_tools.inputs import field_meta
+from portal_tools.results import Result
 from portal_tools.scenario import parse_scenario_text
 from portal_tools.schema import json_schema
 
@@ -350,78 +354,89 @@ def _finite(obj: Any) -> bool:
     return True
 
 
-def _same(read: Any, value: Any) -> bool:
-    """A value read back from CSV text equals the result's value."""
+def read_csv_zip(data: bytes) -> dict[str, list[list[str]]]:
+    """The files of a CSV zip export by stem, each parsed with :mod:`csv` in the Danish-Excel
+    dialect (UTF-8 with a byte-order mark, ``;``, CRLF line ends)."""
+    files: dict[str, list[list[str]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            raw = archive.read(name)
+            assert raw.startswith(b"\xef\xbb\xbf"), f"{name} has no byte-order mark"
+            text = raw.decode("utf-8")[1:]
+            unquoted = re.sub(r'"(?:[^"]|"")*"', "", text)  # line breaks inside a text are data
+            assert text.endswith("\r\n") and "\n" not in unquoted.replace("\r\n", ""), name
+            assert name.endswith(".csv")
+            files[name.removesuffix(".csv")] = list(
+                csv.reader(io.StringIO(text, newline=""), delimiter=";")
+            )
+    return files
+
+
+def danish_number(value: Any) -> str:
+    """How the CSV export writes a number: Python's shortest form, decimal comma."""
+    return repr(float(value)).replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def flat_summary(summary: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Each scalar of a summary by its key (``a.b`` for mappings, ``a[0]`` for lists)."""
+    flat: dict[str, Any] = {}
+    for key, value in summary.items():
+        _flat_into(flat, f"{prefix}{key}", value)
+    return flat
+
+
+def _flat_into(flat: dict[str, Any], key: str, value: Any) -> None:
+    if isinstance(value, Mapping):
+        for sub, inner in value.items():
+            _flat_into(flat, f"{key}.{sub}", inner)
+    elif isinstance(value, list | tuple):
+        for i, inner in enumerate(value):
+            _flat_into(flat, f"{key}[{i}]", inner)
+    else:
+        flat[key] = value
+
+
+def declared_labels(model: BaseModel | None) -> dict[str, str]:
+    """Every code -> label declared by the fields of ``model``'s inputs (a test-side walk)."""
+    labels: dict[str, str] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                labels.update(field_meta(type(node), name).choices or {})
+                visit(getattr(node, name))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                visit(item)
+        elif isinstance(node, Mapping):
+            for item in node.values():
+                visit(item)
+
+    visit(model)
+    return labels
+
+
+def _text_matches(read: str, value: str, labels: Mapping[str, str]) -> bool:
+    """A text cell holds the value, or the declared label of a code (of each code of a list)."""
+    codes = value.split(", ")
+    return read in (value, labels.get(value)) or read == "; ".join(labels.get(c, c) for c in codes)
+
+
+def _same_csv(read: str, value: Any, labels: Mapping[str, str]) -> bool:
+    """A CSV field equals the result's value: numbers exactly in their written form."""
     if value is None:
-        return bool(read == "")
+        return read == ""
     if isinstance(value, bool):
-        return bool(read == str(value))
+        return read == ("yes" if value else "no")
     if isinstance(value, int | float):
-        return float(read) == float(value)
-    text = str(value)
-    return bool((read[1:] if read.startswith("'") else read) == text)
+        return read == danish_number(value)
+    text = read[1:] if read.startswith("'") else read
+    if str(value).startswith(("=", "+", "-", "@", "\t", "\r", "'")):
+        assert read.startswith("'"), f"formula-like text not defused: {read!r}"
+    return _text_matches(text, str(value), labels)
 
 
-def csv_sections(text: str) -> dict[str, list[list[str]]]:
-    """The sections of a CSV export: ``# name`` rows open a section, blank rows end one."""
-    sections: dict[str, list[list[str]]] = {}
-    current: list[list[str]] | None = None
-    for row in csv.reader(io.StringIO(text, newline="")):
-        if current is None:
-            assert len(row) == 1 and row[0].startswith("# "), f"not a section header: {row!r}"
-            current = sections.setdefault(row[0][2:], [])
-        elif not row:
-            current = None
-        else:
-            current.append(row)
-    return sections
-
-
-def check_exports(result: Result, excel: bool = True) -> None:
-    """Every export is finite and parses back to the result's values; text stays text
-    (``excel=False`` skips the slowest, the Excel workbook)."""
-    as_dict = result.to_dict()
-    assert _finite(as_dict)
-    assert json.loads(result.to_json(), parse_constant=_no_constant) == json.loads(
-        json.dumps(as_dict)
-    )
-    summary = flatten_summary(result.summary)
-    sections = csv_sections(result.to_csv())
-    assert list(sections) == ["summary", *result.tables]
-    header, *rows = sections["summary"]
-    assert header == ["key", "value"] and len(rows) == len(summary)
-    for (key, cell), (name, value) in zip(rows, summary.items(), strict=True):
-        assert _same(key, name) and _same(cell, value), (key, cell, name, value)
-    for name, table in result.tables.items():
-        header, *rows = sections[name]
-        assert [_same(h, c) for h, c in zip(header, table.columns, strict=True)]
-        assert len(rows) == len(table)
-        for row, record in zip(rows, table.itertuples(index=False), strict=True):
-            for cell, value in zip(row, record, strict=True):
-                assert _same(cell, _plain(value)), (name, cell, value)
-    if not excel:
-        return
-    book = openpyxl.load_workbook(io.BytesIO(result.to_xlsx()))
-    assert book.sheetnames == ["summary", *(n[:31] for n in result.tables)]
-    frames = [result.summary_frame(), *result.tables.values()]
-    for sheet, frame in zip(book.worksheets, frames, strict=True):
-        cells = list(sheet.iter_rows())
-        assert [c.value for c in cells[0]] == [str(c) for c in frame.columns]
-        for row, record in zip(cells[1:], frame.itertuples(index=False), strict=True):
-            for cell, value in zip(row, record, strict=True):
-                assert cell.data_type != "f", f"a formula in {sheet.title}: {cell.value!r}"
-                _check_cell(cell.value, _plain(value))
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
-    if isinstance(value, float) and math.isnan(value):
-        raise AssertionError("NaN in a table")
-    return value
-
-
-def _check_cell(read: Any, value: Any) -> None:
+def _check_cell(read: Any, value: Any, labels: Mapping[str, str]) -> None:
     if value is None or value == "":
         assert read is None or read == "", (read, value)
     elif isinstance(value, bool):
@@ -432,7 +447,89 @@ def _check_cell(read: Any, value: Any) -> None:
     elif isinstance(value, int):
         assert read == value, (read, value)
     else:
-        assert read == str(value), (read, value)
+        assert isinstance(read, str) and _text_matches(read, str(value), labels), (read, value)
+
+
+def _input_values(result: Result) -> list[tuple[str | None, Any]]:
+    """``(path, value)`` of every input value, a list or mapping item by item (a mapping
+    item's path is not checked: ``None``)."""
+    out: list[tuple[str | None, Any]] = []
+    for row in result.input_rows():
+        if isinstance(row.value, list | tuple) and row.value:
+            out += [(f"{row.path}[{i}]", v) for i, v in enumerate(row.value)]
+        elif isinstance(row.value, Mapping) and row.value:
+            out += [(None, v) for v in row.value.values()]  # a key's path: see the package
+        else:
+            out.append((row.path, row.value))
+    return out
+
+
+def check_exports(result: Result, excel: bool = True) -> None:
+    """Every export is finite and parses back to the result's values; text stays text
+    (``excel=False`` skips the slowest, the Excel workbook). The spreadsheets hold a Summary
+    (measure, item, value, key), an Inputs sheet (one row per input value), each table and
+    Notes."""
+    as_dict = result.to_dict()
+    assert _finite(as_dict)
+    assert json.loads(result.to_json(), parse_constant=_no_constant) == json.loads(
+        json.dumps(as_dict)
+    )
+    summary = flat_summary(result.summary)
+    labels = declared_labels(result.source)
+    inputs = _input_values(result)
+    files = read_csv_zip(result.to_csv_zip())
+    assert list(files)[:2] == ["summary", "inputs"] and list(files)[-1] == "notes"
+    assert len(files) == 3 + len(result.tables)
+    header, *rows = files["summary"]
+    assert header == ["Measure", "Item", "Value", "Key"] and len(rows) == len(summary)
+    for (_, _, cell, key), (name, value) in zip(rows, summary.items(), strict=True):
+        assert key.removeprefix("'") == name and _same_csv(cell, value, labels), (cell, value)
+    header, *rows = files["inputs"]
+    assert header[:3] == ["Input", "Entry", "Value"] and len(rows) == len(inputs)
+    for row, (path, value) in zip(rows, inputs, strict=True):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            assert row[2] == danish_number(value), (path, row, value)
+    for (name, table), stem in zip(result.tables.items(), list(files)[2:-1], strict=True):
+        header, *rows = files[stem]
+        assert len(header) == len(table.columns) and len(rows) == len(table)
+        for row, record in zip(rows, table.itertuples(index=False), strict=True):
+            for cell, value in zip(row, record, strict=True):
+                assert _same_csv(cell, _plain(value), labels), (name, cell, value)
+    if not excel:
+        return
+    book = openpyxl.load_workbook(io.BytesIO(result.to_xlsx()))
+    assert book.sheetnames[:2] == ["Summary", "Inputs"] and book.sheetnames[-1] == "Notes"
+    assert len(book.sheetnames) == 3 + len(result.tables)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"a formula in {sheet.title}: {cell.value!r}"
+    cells = list(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert len(cells) == len(summary)
+    for (_, _, read, key), (name, value) in zip(cells, summary.items(), strict=True):
+        assert key == name
+        _check_cell(read, value, labels)
+    cells = list(book["Inputs"].iter_rows(min_row=2, values_only=True))
+    assert len(cells) == len(inputs)
+    for read_row, (path, value) in zip(cells, inputs, strict=True):
+        assert path is None or read_row[6] == path, (read_row, path)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            _check_cell(read_row[2], value, labels)
+    for sheet, table in zip(book.worksheets[2:-1], result.tables.values(), strict=True):
+        rows_read = list(sheet.iter_rows(values_only=True))
+        assert len(rows_read[0]) == len(table.columns) and len(rows_read) == len(table) + 1
+        for read_row, record in zip(rows_read[1:], table.itertuples(index=False), strict=True):
+            for read, value in zip(read_row, record, strict=True):
+                _check_cell(read, _plain(value), labels)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    if isinstance(value, float) and math.isnan(value):
+        raise AssertionError("NaN in a table")
+    return value
 
 
 def _no_constant(name: str) -> None:

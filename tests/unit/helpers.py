@@ -26,24 +26,29 @@ def _refuse(constant: str) -> float:
 
 def exports_parse_back(result: Any) -> None:
     """Every export of ``result`` parses back: strict JSON (no NaN or infinity) with the same
-    summary, CSV whose ``# name`` sections each parse as a table, and an Excel workbook with a
-    sheet per table. Raises AssertionError (or the parser's error) otherwise."""
+    summary, a CSV zip whose files each parse as a table (``;`` separated, UTF-8 with a BOM),
+    and an Excel workbook with Summary, Inputs, a sheet per table and Notes. Raises
+    AssertionError (or the parser's error) otherwise."""
     import csv
     import io
     import json
+    import zipfile
 
     import openpyxl
 
     doc = json.loads(result.to_json(), parse_constant=_refuse)
     assert doc["summary"] == json.loads(json.dumps(result.summary))
     assert all_finite(doc)
-    sections = result.to_csv().split("\n# ")
-    assert len(sections) == 1 + len(result.tables)
-    for section in sections:
-        rows = list(csv.reader(io.StringIO(section.split("\n", 1)[1])))
-        assert rows and all(len(r) == len(rows[0]) for r in rows if r)
+    with zipfile.ZipFile(io.BytesIO(result.to_csv_zip())) as archive:
+        names = archive.namelist()
+        assert len(names) == 3 + len(result.tables)
+        for name in names:
+            text = archive.read(name).decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+            assert rows and all(len(r) == len(rows[0]) for r in rows)
     book = openpyxl.load_workbook(io.BytesIO(result.to_xlsx()))
-    assert book.sheetnames == ["summary", *(name[:31] for name in result.tables)]
+    assert len(book.sheetnames) == 3 + len(result.tables)
+    assert book.sheetnames[:2] == ["Summary", "Inputs"] and book.sheetnames[-1] == "Notes"
 
 
 def loop_npv(flows: list[float], rate: float) -> float:

@@ -3,8 +3,6 @@ files in every format, and exit status 2 with one line per problem naming the fi
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -14,6 +12,8 @@ import yaml
 
 from portal_tools.cli import main
 from portal_tools.scenario import list_presets, preset_data
+
+from .fuzzing import read_csv_zip
 
 PRESETS = {
     "effect_chain": ["effect_chain_housing_support", "effect_chain_youth_employment"],
@@ -72,17 +72,18 @@ def test_scenario_file_in_csv_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFix
     }
     path = tmp_path / "b.yaml"
     path.write_text(yaml.safe_dump(scenario), encoding="utf-8")
-    code, out, _ = run_cli(["run", str(path), "--format", "csv"], capsys)
+    zipped = tmp_path / "b-csv.zip"
+    code, _, _ = run_cli(["run", str(path), "--format", "csv", "-o", str(zipped)], capsys)
     assert code == 0
-    section = out.split("# yearly\n")[1]
-    rows = list(csv.DictReader(io.StringIO(section)))
-    assert [float(r["service_ceiling_effect"]) for r in rows] == [0.0, -10.0]
-    assert [r["burdens_service_ceiling"] for r in rows] == ["False", "True"]
+    header, *rows = read_csv_zip(zipped.read_bytes())["yearly"]  # Danish Excel: ';' and ','
+    yearly = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [r["Service ceiling effect"] for r in yearly] == ["0,0", "-10,0"]
+    assert [r["Burdens service ceiling"] for r in yearly] == ["no", "yes"]
     target = tmp_path / "b.xlsx"
     code, _, _ = run_cli(["run", str(path), "--format", "xlsx", "-o", str(target)], capsys)
     assert code == 0
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["summary", "yearly"]
+    assert book.sheetnames == ["Summary", "Inputs", "Yearly", "Notes"]
 
 
 def test_bad_programme_file_exits_2_with_a_line_per_problem(

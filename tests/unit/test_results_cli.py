@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -20,10 +21,10 @@ from portal_tools.scenario import dump_scenario, list_presets, load_preset
 def test_exports_are_deterministic() -> None:
     a, b = get("present_value").run(), get("present_value").run()
     assert a.to_xlsx() == b.to_xlsx()
-    assert a.to_csv() == b.to_csv()
+    assert a.to_csv_zip() == b.to_csv_zip()
     book = openpyxl.load_workbook(io.BytesIO(a.to_xlsx()))
-    assert book.sheetnames == ["summary", "yearly"]
-    assert book["yearly"].max_row == 11
+    assert book.sheetnames == ["Summary", "Inputs", "Yearly", "Notes"]
+    assert book["Yearly"].max_row == 11
 
 
 def test_result_refuses_nan() -> None:
@@ -55,10 +56,26 @@ def test_cli_formats_to_file(tmp_path: Path, fmt: str) -> None:
     payload = out.read_bytes()
     if fmt == "json":
         assert json.loads(payload)["summary"]["total_costs"] == 10
-    elif fmt == "csv":
-        assert payload.decode().startswith("# summary\nkey,value\nnpv,")
+    elif fmt == "csv":  # a zip of CSV files for Danish Excel
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+        assert archive.namelist() == ["summary.csv", "inputs.csv", "yearly.csv", "notes.csv"]
+        summary = archive.read("summary.csv").decode("utf-8")
+        assert summary.startswith("\ufeffMeasure;Item;Value;Key\r\nNet present value;;")
     else:
-        assert openpyxl.load_workbook(io.BytesIO(payload))["summary"]["A2"].value == "npv"
+        assert openpyxl.load_workbook(io.BytesIO(payload))["Summary"]["A2"].value == (
+            "Net present value"
+        )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cli_binary_formats_need_an_output_on_a_terminal(
+    fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["run", "preset:present_value_housing", "--format", fmt]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: --format {fmt} writes binary data")
 
 
 def test_cli_bad_input_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

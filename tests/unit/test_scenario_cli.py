@@ -17,6 +17,8 @@ import yaml
 from portal_tools.cli import main
 from portal_tools.scenario import list_presets, load_preset, preset_data
 
+from .fuzzing import read_csv_zip
+
 GOOD = {
     "calculator": "payment",
     "inputs": {
@@ -71,12 +73,15 @@ def test_json_output_to_stdout(
 
 def test_csv_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "s.yaml", yaml.safe_dump(GOOD))
-    code, out, _ = run_cli(["run", str(path), "--format", "csv"], capsys)
-    assert code == 0
-    assert out.startswith("# summary\nkey,value\n")
-    assert "total_outcome_payments,50000.0" in out
-    assert "# yearly\nyear,delivery_cost,outcome_payments" in out
-    assert "outcome_payments_by_outcome.Job,50000.0" in out
+    zipped = tmp_path / "s-csv.zip"
+    code, out, _ = run_cli(["run", str(path), "--format", "csv", "-o", str(zipped)], capsys)
+    assert code == 0 and out == ""
+    files = read_csv_zip(zipped.read_bytes())
+    assert files["summary"][0] == ["Measure", "Item", "Value", "Key"]
+    values = {row[3]: row[2] for row in files["summary"][1:]}
+    assert values["total_outcome_payments"] == "50000,0"
+    assert values["outcome_payments_by_outcome.Job"] == "50000,0"
+    assert files["yearly"][0][:3] == ["Year", "Delivery cost", "Outcome payments"]
 
 
 def test_xlsx_output_to_file_is_stable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -88,14 +93,16 @@ def test_xlsx_output_to_file_is_stable(tmp_path: Path, capsys: pytest.CaptureFix
     assert first.read_bytes() == second.read_bytes()
     book = openpyxl.load_workbook(io.BytesIO(first.read_bytes()))
     assert book.sheetnames == [
-        "summary",
-        "yearly",
-        "payments_by_outcome",
-        "outcomes",
-        "sensitivity",
+        "Summary",
+        "Inputs",
+        "Yearly",
+        "Payments by outcome",
+        "Outcomes",
+        "Sensitivity",
+        "Notes",
     ]
-    assert book["yearly"]["C1"].value == "outcome_payments"
-    assert book["yearly"]["C3"].value == 50_000
+    assert book["Yearly"]["C1"].value == "Outcome payments"
+    assert book["Yearly"]["C3"].value == 50_000
 
 
 def test_json_output_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

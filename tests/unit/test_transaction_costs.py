@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
@@ -590,9 +591,10 @@ def test_exports_are_deterministic_and_complete() -> None:
     doc = json.loads(a.to_json())
     assert set(doc["tables"]) == {"routes", "items", "scaling"}
     assert doc["summary"]["delivery_cost_at_threshold_by_route"]["sib"] == pytest.approx(43_040_000)
-    assert "total_by_route.sib,3152000.0" in a.to_csv()
+    summary = zipfile.ZipFile(io.BytesIO(a.to_csv_zip())).read("summary.csv").decode("utf-8-sig")
+    assert "Transaction costs;Social impact bond;3152000,0;total_by_route.sib\r\n" in summary
     book = openpyxl.load_workbook(io.BytesIO(a.to_xlsx()))
-    assert book.sheetnames == ["summary", "routes", "items", "scaling"]
+    assert book.sheetnames == ["Summary", "Inputs", "Routes", "Items", "Scaling", "Notes"]
 
 
 def test_scaling_table_matches_the_share_formula() -> None:

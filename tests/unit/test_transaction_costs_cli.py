@@ -16,6 +16,8 @@ import yaml
 from portal_tools.cli import main
 from portal_tools.scenario import preset_data
 
+from .fuzzing import read_csv_zip
+
 PRESET = "preset:transaction_costs_first_programme"
 
 
@@ -80,30 +82,30 @@ def test_scenario_file_each_format(tmp_path: Path, suffix: str) -> None:
 
 
 def test_csv_output(tmp_path: Path) -> None:
-    out = tmp_path / "result.csv"
+    out = tmp_path / "result-csv.zip"
     assert (
         main(
             ["run", str(scenario_file(tmp_path, small_inputs())), "--format", "csv", "-o", str(out)]
         )
         == 0
     )
-    text = out.read_text(encoding="utf-8")
-    for section in ("# summary", "# routes", "# items", "# scaling"):
-        assert section in text
-    assert "total_by_route.pbr,140000.0" in text
-    assert "delivery_cost_at_threshold_by_route.pbr,1400000.0" in text
+    files = read_csv_zip(out.read_bytes())
+    assert list(files) == ["summary", "inputs", "routes", "items", "scaling", "notes"]
+    values = {row[3]: row[2] for row in files["summary"][1:]}
+    assert values["total_by_route.pbr"] == "140000,0"
+    assert values["delivery_cost_at_threshold_by_route.pbr"] == "1400000,0"
 
 
 def test_xlsx_output(tmp_path: Path) -> None:
     out = tmp_path / "result.xlsx"
     assert main(["run", PRESET, "--format", "xlsx", "--output", str(out)]) == 0
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
-    assert book.sheetnames == ["summary", "routes", "items", "scaling"]
-    routes = book["routes"]
+    assert book.sheetnames == ["Summary", "Inputs", "Routes", "Items", "Scaling", "Notes"]
+    routes = book["Routes"]
     header = [c.value for c in routes[1]]
     sib = [c.value for c in routes[2]]
-    assert sib[header.index("route")] == "sib"
-    assert sib[header.index("total")] == pytest.approx(3_152_000)
+    assert sib[header.index("Route")] == "Social impact bond"
+    assert sib[header.index("Total")] == pytest.approx(3_152_000)
 
 
 def test_bad_file_exits_2_with_one_line_per_problem(

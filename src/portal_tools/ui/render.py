@@ -77,16 +77,21 @@ def summary_html(result: Result) -> str:
 
 
 def download_links(result: Result, stem: str) -> str:
-    """Links that download the result as CSV, Excel and JSON (data URIs: work with no kernel)."""
+    """Links that download the result as an Excel workbook, a zip of CSV files for Danish Excel
+    and JSON (data URIs: they work with no kernel)."""
     links = [
-        (f"{stem}.csv", _data_uri(result.to_csv().encode(), "text/csv"), "CSV"),
         (
             f"{stem}.xlsx",
             _data_uri(
                 result.to_xlsx(),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
-            "Excel",
+            "Excel workbook",
+        ),
+        (
+            f"{stem}-csv.zip",
+            _data_uri(result.to_csv_zip(), "application/zip"),
+            "CSV (zip, Danish Excel)",
         ),
         (f"{stem}.json", _data_uri(result.to_json().encode(), "application/json"), "JSON"),
     ]
