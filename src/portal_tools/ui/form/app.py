@@ -4,7 +4,6 @@ help, and its events: recompute on every change, problems inline, scenario save 
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -13,7 +12,7 @@ import ipywidgets as W
 from portal_tools.calculator import AnyCalculator
 from portal_tools.charts import Chart
 from portal_tools.errors import InputError, Problem
-from portal_tools.inputs import FieldMeta, Inputs, field_meta
+from portal_tools.inputs import Inputs
 from portal_tools.results import Result
 from portal_tools.scenario import (
     decode_scenario_bytes,
@@ -21,22 +20,10 @@ from portal_tools.scenario import (
     format_of,
     parse_scenario_text,
 )
-from portal_tools.ui.form.build import build_control
+from portal_tools.ui.form.build import build_fields, field_rows, help_html
 from portal_tools.ui.form.controls import LABEL_WIDTH, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
 from portal_tools.ui.render import failure_html, problems_html, result_html, stale_html
-
-
-def _help_html(meta: FieldMeta) -> str:
-    tag = " <em>Default is an assumption for illustration.</em>" if meta.assumption else ""
-    return _help_html_text(meta.help, tag)
-
-
-def _help_html_text(text: str, extra_html: str = "") -> str:
-    return (
-        f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
-        f"color:#444'>{html.escape(text)}{extra_html}</div>"
-    )
 
 
 class CalculatorApp:
@@ -77,13 +64,15 @@ class CalculatorApp:
             style={"description_width": LABEL_WIDTH},
         )
         self.number_format.observe(self._on_number_format, names="value")
-        self.controls: dict[str, Control] = {}
+        self.controls: dict[str, Control] = build_fields(
+            model, data, lambda n: n, self.numbers, names=names
+        )
         rows: list[W.Widget] = [
             W.VBox(
                 [
                     self.number_format,
                     W.HTML(
-                        _help_html_text(
+                        help_html(
                             "Numbers are read in this format; the value read is shown beside "
                             "each box. Spaces may separate thousands in both formats; separate "
                             "several amounts with ';' or new lines."
@@ -92,24 +81,7 @@ class CalculatorApp:
                 ]
             )
         ]
-        groups: dict[str, list[W.Widget]] = {}
-        for name in names:
-            meta = field_meta(model, name)
-            control = build_control(meta, data[name], numbers=self.numbers)
-            self.controls[name] = control
-            row = W.VBox([control.view, W.HTML(_help_html(meta))])
-            if meta.group is None:
-                rows.append(row)
-            else:
-                groups.setdefault(meta.group, []).append(row)
-        if groups:
-            # advanced inputs folded away: one section per group, all closed at first
-            folded = W.Accordion(children=[W.VBox(g) for g in groups.values()])
-            for i, title in enumerate(groups):
-                folded.set_title(i, title)
-            folded.selected_index = None
-            folded.add_class("portal-advanced")
-            rows.append(folded)
+        rows += field_rows(model, self.controls)
         self.problems = W.HTML("")
         self.output = W.HTML("")
         self.save_link = W.HTML("")

@@ -26,6 +26,9 @@ from portal_tools.ui.numbers import (
 
 LABEL_WIDTH = "15em"
 
+Callback = Callable[[], None]
+"""What a control calls when the reader changes its value."""
+
 
 @dataclass
 class NumberFormat:
@@ -68,8 +71,10 @@ class Control(ABC):
         """Show ``value`` in the control."""
 
     @abstractmethod
-    def observe(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever the reader changes the value."""
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        """Call ``callback`` whenever the reader changes the value; while the reader is still
+        typing in a text box, call ``typing`` instead (``callback`` when not given), and
+        ``callback`` again when they press Enter."""
 
     def set_path(self, path: str) -> None:
         """Move the control to ``path`` (after rows above it were removed)."""
@@ -80,6 +85,22 @@ def label_style(compact: bool) -> dict[str, Any]:
     """Label width: the form's label column, or zero in table rows, whose column headers show
     the labels; the zero-width label still names the control for screen readers."""
     return {"style": {"description_width": "0px" if compact else LABEL_WIDTH}}
+
+
+def observe_value(widget: W.ValueWidget, callback: Callback, typing: Callback | None) -> None:
+    """Call ``callback`` when ``widget``'s value changes; for a text box that sends every
+    keystroke (``continuous_update``), call ``typing`` on each change and ``callback`` on
+    Enter (the box's ``submit`` message), so that Enter recomputes at once."""
+    continuous = isinstance(widget, W.Text) and widget.continuous_update
+    on_change = (typing or callback) if continuous else callback
+    widget.observe(lambda _change: on_change(), names="value")
+    if continuous:
+
+        def on_message(_widget: Any, content: Any, _buffers: Any) -> None:
+            if isinstance(content, dict) and content.get("event") == "submit":
+                callback()
+
+        widget.on_msg(on_message)
 
 
 class ValueControl(Control):
@@ -104,8 +125,8 @@ class ValueControl(Control):
     def set(self, value: Any) -> None:
         self._input.value = self._from(value)
 
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._input.observe(lambda _change: callback(), names="value")
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        observe_value(self._input, callback, typing)
 
 
 def label_text(meta: FieldMeta) -> str:
@@ -217,8 +238,8 @@ class TextNumberControl(Control):
         self._input.value = self._show(value)
         self._update_echo()
 
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._input.observe(lambda _change: callback(), names="value")
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        observe_value(self._input, callback, typing)
 
     def _update_echo(self) -> None:
         value, problems = self.read()
