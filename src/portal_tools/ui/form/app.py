@@ -3,7 +3,9 @@ help, and its events: recompute on every change, problems inline, scenario save 
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import html
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -20,18 +22,101 @@ from portal_tools.scenario import (
     format_of,
     parse_scenario_text,
 )
+from portal_tools.tables import table_html
 from portal_tools.ui.form.build import build_fields, field_rows, help_html
 from portal_tools.ui.form.controls import LABEL_WIDTH, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
-from portal_tools.ui.render import failure_html, problems_html, result_html, stale_html
+from portal_tools.ui.render import (
+    charts_html,
+    download_links,
+    failure_html,
+    problems_html,
+    stale_html,
+    summary_html,
+)
+
+Scheduler = Callable[[float, Callable[[], None]], Callable[[], None]]
+"""Runs a callback after a delay in seconds and returns what cancels it."""
+
+DEBOUNCE = 0.25
+"""Seconds of quiet typing after which a text box's value is recomputed."""
+
+
+def loop_scheduler(delay: float, callback: Callable[[], None]) -> Callable[[], None]:
+    """Run ``callback`` after ``delay`` seconds on the running event loop (a Jupyter kernel's),
+    or at once where no loop runs (a script, the tests, the book build)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        callback()
+        return _nothing
+    return loop.call_later(delay, callback).cancel
+
+
+def _nothing() -> None:
+    """Cancel a callback that has already run."""
+
+
+def _dimmed(rendered: str) -> str:
+    """Part of a result that is out of date, dimmed as :func:`stale_html` dims the summary."""
+    return f"<div class='portal-stale' style='opacity:0.55'>{rendered}</div>" if rendered else ""
+
+
+def summary_part(result: Result) -> str:
+    """What a reader sees first of a result: its notes and summary (as :func:`result_html`)."""
+    notes = "".join(
+        f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(n)}</p>\n"
+        for n in result.notes
+    )
+    return notes + summary_html(result)
+
+
+def tables_part(result: Result) -> str:
+    """The result's tables (as :func:`result_html` shows them)."""
+    return "\n".join(
+        table_html(table, f"Table: {name.replace('_', ' ')}")
+        for name, table in result.tables.items()
+    )
+
+
+class ResultArea:
+    """Where a result is shown, in parts redrawn separately: the summary (with the notes and
+    the problems' *out of date* mark), the charts, the tables and the downloads, which are built
+    when the reader asks for them (*Prepare downloads*). ``value`` is all of it as HTML."""
+
+    def __init__(self) -> None:
+        self.summary = W.HTML("")
+        self.charts = W.HTML("")
+        self.tables = W.HTML("")
+        self.downloads = W.HTML("")
+        self.prepare = W.Button(
+            description="Prepare downloads",
+            icon="download",
+            tooltip="Build the results as CSV, Excel and JSON files to download",
+            layout=W.Layout(width="auto", display="none"),
+        )
+        self.widget = W.VBox(
+            [self.summary, self.charts, self.tables, self.prepare, self.downloads],
+            layout=W.Layout(width="100%"),
+        )
+
+    @property
+    def value(self) -> str:
+        """Everything shown, as one HTML text."""
+        parts = (self.summary, self.charts, self.tables, self.downloads)
+        return "\n".join(p.value for p in parts if p.value)
 
 
 class CalculatorApp:
     """A complete calculator: form, inline problems, scenario save/load and results.
 
-    ``charts`` draws the figures for a result. The app recomputes on every change. Bad input
-    shows the problems inline; a failure of the calculation itself (a defect, not bad input) is
-    shown inline too. Either way the last result stays on screen, marked as out of date.
+    ``charts`` draws the figures for a result. The app recomputes on every change: at once for
+    a choice, a check box, a button or Enter, and once the reader pauses typing in a text box
+    for :data:`DEBOUNCE` seconds (``scheduler`` runs those delayed calls; by default the
+    kernel's event loop). The summary is redrawn first, the charts after it (and only when the
+    result changed); the downloads are built when the reader asks. Bad input shows the problems
+    inline; a failure of the calculation itself (a defect, not bad input) is shown inline too.
+    Either way the last result stays on screen, marked as out of date.
     """
 
     def __init__(
@@ -42,10 +127,12 @@ class CalculatorApp:
         fields: Sequence[str] | None = None,
         stem: str | None = None,
         convention: Convention = "da",
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.calculator = calculator
         self.charts = charts or calculator.charts
         self.stem = stem or calculator.name
+        self.scheduler: Scheduler = scheduler or loop_scheduler
         start = calculator.parse(initial)
         self.inputs: Inputs = start
         data = start.model_dump()
@@ -67,23 +154,21 @@ class CalculatorApp:
         self.controls: dict[str, Control] = build_fields(
             model, data, lambda n: n, self.numbers, names=names
         )
-        rows: list[W.Widget] = [
-            W.VBox(
-                [
-                    self.number_format,
-                    W.HTML(
-                        help_html(
-                            "Numbers are read in this format; the value read is shown beside "
-                            "each box. Spaces may separate thousands in both formats; separate "
-                            "several amounts with ';' or new lines."
-                        )
-                    ),
-                ]
-            )
-        ]
-        rows += field_rows(model, self.controls)
+        intro = W.VBox(
+            [
+                self.number_format,
+                W.HTML(
+                    help_html(
+                        "Numbers are read in this format; the value read is shown beside "
+                        "each box. Spaces may separate thousands in both formats; separate "
+                        "several amounts with ';' or new lines."
+                    )
+                ),
+            ]
+        )
         self.problems = W.HTML("")
-        self.output = W.HTML("")
+        self.output = ResultArea()
+        self.output.prepare.on_click(lambda _b: self.prepare_downloads())
         self.save_link = W.HTML("")
         self.upload = W.FileUpload(
             accept=".yaml,.yml,.json",
@@ -98,7 +183,8 @@ class CalculatorApp:
         )
         self.result: Result | None = None
         self.stale = False
-        self._rendered = ""
+        self._chart_key: str | None = None
+        self._cancel: Callable[[], None] = _nothing
         self.progress = W.FloatProgress(
             value=0.0,
             min=0.0,
@@ -109,18 +195,21 @@ class CalculatorApp:
         self.widget = W.VBox(
             [
                 W.HTML("<strong>Inputs</strong>"),
-                *rows,
+                intro,
+                *field_rows(model, self.controls),
                 scenario_bar,
                 self.problems,
                 self.progress,
-                self.output,
+                self.output.widget,
             ],
             layout=W.Layout(width="100%"),
         )
         self.widget.add_class("portal-calculator")
         for control in self.controls.values():
-            control.observe(self.update)
-        self.update()
+            control.observe(self.update, self.update_soon)
+        self.update(charts_later=False)
+        # The first result's downloads are in the page, which works with no kernel.
+        self.prepare_downloads()
 
     def raw_inputs(self) -> tuple[dict[str, Any], list[Problem]]:
         """Current form values and problems found while reading them."""
@@ -137,14 +226,27 @@ class CalculatorApp:
         self.update()
 
     def _mark_stale(self, message_html: str) -> None:
-        """Show ``message_html`` (problems or a failure) and mark the last result out of date."""
+        """Show ``message_html`` (problems or a failure) and mark the last result out of date:
+        the whole of it, dimmed, in the summary's place."""
         self.problems.value = message_html
+        out = self.output
+        if out.value and not self.stale:
+            out.summary.value = stale_html(out.value)
+            out.charts.value = out.tables.value = out.downloads.value = ""
+            out.prepare.layout.display = "none"
         self.stale = True
-        if self._rendered:
-            self.output.value = stale_html(self._rendered)
 
-    def update(self) -> None:
-        """Re-read the form, validate, recompute and redraw, or show what went wrong."""
+    def update_soon(self) -> None:
+        """Recompute once the reader has stopped typing for :data:`DEBOUNCE` seconds (each call
+        starts the wait again)."""
+        self._cancel()
+        self._cancel = self.scheduler(DEBOUNCE, self.update)
+
+    def update(self, charts_later: bool = True) -> None:
+        """Re-read the form, validate, recompute and redraw, or show what went wrong: the
+        summary at once, the charts after it (through the scheduler when ``charts_later``)."""
+        self._cancel()
+        self._cancel = _nothing
         data, problems = self.raw_inputs()
         inputs: Inputs | None = None
         if not problems:
@@ -157,8 +259,8 @@ class CalculatorApp:
             return
         try:
             result = self._compute(inputs)
-            figures = list(self.charts(result))
-            rendered = result_html(result, figures, stem=self.stem)
+            summary = summary_part(result)
+            tables = tables_part(result)
         except InputError as err:
             self._mark_stale(problems_html(err.problems))
             return
@@ -167,13 +269,48 @@ class CalculatorApp:
             self.save_link.value = self._save_html()
             self._mark_stale(failure_html(exc))
             return
-        self.inputs = inputs
-        self.result = result
-        self._rendered = rendered
-        self.stale = False
+        self._show(inputs, result, summary, tables)
+        if charts_later:
+            self._cancel = self.scheduler(0.0, lambda: self._draw_charts(result))
+        else:
+            self._draw_charts(result)
+
+    def _show(self, inputs: Inputs, result: Result, summary: str, tables: str) -> None:
+        """Show a new result's summary and tables; the charts stay until they are redrawn, and
+        the downloads wait to be asked for."""
+        out = self.output
+        was_stale = self.stale
+        self.inputs, self.result, self.stale = inputs, result, False
         self.problems.value = ""
-        self.output.value = rendered
+        out.summary.value = summary
+        out.tables.value = tables
+        out.downloads.value = ""
+        out.prepare.layout.display = None
+        if was_stale:
+            self._chart_key = None  # the charts were folded into the out-of-date summary
         self.save_link.value = self._save_html()
+
+    def _draw_charts(self, result: Result) -> None:
+        """Draw the charts of ``result``, unless they are those already shown (same result)."""
+        if result is not self.result:
+            return  # a newer result has replaced it
+        key = result.to_json()
+        if key == self._chart_key:
+            return
+        try:
+            rendered = charts_html(list(self.charts(result)))
+        except Exception as exc:  # a defect of the charts: shown, never raised at the reader
+            self._mark_stale(failure_html(exc))
+            return
+        self._chart_key = key
+        self.output.charts.value = rendered
+
+    def prepare_downloads(self) -> None:
+        """Build the current result's downloads (CSV, Excel, JSON) and show their links."""
+        if self.result is None or self.stale:
+            return
+        self.output.downloads.value = download_links(self.result, self.stem)
+        self.output.prepare.layout.display = "none"
 
     def _compute(self, inputs: Inputs | None = None) -> Result:
         """Run the calculator; a slow run (as the calculator declares) shows a progress bar."""

@@ -94,7 +94,7 @@ def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool)
 def _text(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     widget = W.Text(
         value="" if value is None else str(value),
-        continuous_update=False,
+        continuous_update=True,
         description=label_text(meta),
         layout=W.Layout(width="12em" if compact else "30em"),
         **label_style(compact),

@@ -182,7 +182,7 @@ class TextNumberControl(Control):
             value=self._show(value),
             description=label_text(meta),
             placeholder=placeholder,
-            continuous_update=False,
+            continuous_update=True,
             layout=W.Layout(width=width),
             **label_style(compact),
         )
