@@ -45,6 +45,14 @@ class FakeScheduler:
         """The delays of the calls not yet run or cancelled."""
         return [p.delay for p in self.pending if not p.cancelled]
 
+    def step(self) -> None:
+        """Run the first call due (not those it schedules)."""
+        while self.pending:
+            call = self.pending.pop(0)
+            if not call.cancelled:
+                call.callback()
+                return
+
     def run(self) -> None:
         """Run every call due, including those they schedule."""
         while self.pending:
@@ -81,7 +89,7 @@ def test_the_first_result_is_complete_at_once() -> None:
     scheduler = FakeScheduler()
     app, charts = app_with(scheduler)
     assert not scheduler.waiting() and charts.calls == 1
-    assert "<img" in app.output.charts.value and "Net present value" in app.output.summary.value
+    assert "<img" in app.output.charts and "Net present value" in app.output.summary.value
     # The page is saved with its first result: its downloads are there without a kernel.
     assert app.result is not None
     assert app.output.downloads.value == download_links(app.result, app.stem)
@@ -114,9 +122,9 @@ def test_a_choice_recomputes_the_summary_at_once_and_the_charts_after() -> None:
     app.controls["flat_rate"].widget._handle_custom_msg({"event": "submit"}, [])
     assert app.output.summary.value != summary and charts.calls == 1
     assert scheduler.waiting() == [0.0]  # the charts come next
-    old = app.output.charts.value
+    old = app.output.charts
     scheduler.run()
-    assert charts.calls == 2 and app.output.charts.value != old
+    assert charts.calls == 2 and app.output.charts != old
 
 
 def test_the_charts_are_not_drawn_again_for_the_same_result() -> None:
@@ -130,6 +138,48 @@ def test_the_charts_are_not_drawn_again_for_the_same_result() -> None:
     app.controls["flat_rate"].widget.value = "6 %"
     scheduler.run()
     assert charts.calls == 2
+
+
+def test_each_chart_is_shown_when_drawn_and_a_new_change_stops_the_rest() -> None:
+    scheduler = FakeScheduler()
+    app = CalculatorApp(get("payment"), scheduler=scheduler)
+    boxes = app.output.figures.children
+    old = [b.value for b in boxes]
+    assert len(boxes) == 5 and all("<img" in v for v in old)
+    app.controls["per_person_cap_basis"].widget.value = "each_person"
+    app.controls["cohort_size"].widget.value = "150"
+    app.controls["cohort_size"].widget._handle_custom_msg({"event": "submit"}, [])
+    scheduler.step()  # the first chart
+    assert boxes[0].value != old[0] and [b.value for b in boxes[1:]] == old[1:]
+    scheduler.step()
+    assert boxes[1].value != old[1] and [b.value for b in boxes[2:]] == old[2:]
+    app.controls["cohort_size"].widget.value = "151"  # typing again: the rest is not drawn
+    assert scheduler.waiting() == [DEBOUNCE]
+    scheduler.run()
+    assert [b.value for b in boxes] != old and app.output.figures.children == boxes
+    # Back to the cohort last drawn after an interrupted drawing: every chart is drawn again.
+    drawn = [b.value for b in boxes]
+    app.controls["cohort_size"].widget.value = "150"
+    app.controls["cohort_size"].widget._handle_custom_msg({"event": "submit"}, [])
+    scheduler.step()
+    assert boxes[0].value != drawn[0]
+    app.controls["cohort_size"].widget.value = "151"
+    scheduler.run()
+    assert [b.value for b in boxes] == drawn
+
+
+def test_a_result_with_fewer_charts_drops_the_others() -> None:
+    payment = get("payment")
+
+    def fewer(result: Result) -> Sequence[Chart]:
+        """Every chart for the default contract, only the first two for another."""
+        figures = payment.charts(result)
+        return figures if result.summary["total_outcome_payments"] == 5_880_000 else figures[:2]
+
+    app = CalculatorApp(payment, charts=fewer)
+    assert len(app.output.figures.children) == 5
+    app.controls["cohort_size"].widget.value = "100"
+    assert app.problems.value == "" and len(app.output.figures.children) == 2
 
 
 def test_the_downloads_are_built_when_asked_for() -> None:
@@ -147,13 +197,13 @@ def test_the_downloads_are_built_when_asked_for() -> None:
 def test_a_bad_value_hides_the_download_button_and_recovery_redraws_the_charts() -> None:
     app = CalculatorApp(get("present_value"))
     app.controls["flat_rate"].widget.value = "5"
-    assert app.stale and app.output.charts.value == ""  # folded into the out-of-date block
+    assert app.stale and app.output.charts == ""  # folded into the out-of-date block
     assert "Out of date" in app.output.summary.value and "<img" in app.output.summary.value
     assert app.output.prepare.layout.display == "none"
     app.output.prepare.click()
     assert "Download results" in app.output.value  # the old result's, inside the dimmed block
     app.controls["flat_rate"].widget.value = "0,05"
-    assert not app.stale and "<img" in app.output.charts.value
+    assert not app.stale and "<img" in app.output.charts
     assert "Out of date" not in app.output.value
 
 

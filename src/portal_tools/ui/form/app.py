@@ -81,12 +81,13 @@ def tables_part(result: Result) -> str:
 
 class ResultArea:
     """Where a result is shown, in parts redrawn separately: the summary (with the notes and
-    the problems' *out of date* mark), the charts, the tables and the downloads, which are built
-    when the reader asks for them (*Prepare downloads*). ``value`` is all of it as HTML."""
+    the problems' *out of date* mark), the charts (one box each, so that each is shown as soon
+    as it is drawn), the tables and the downloads, which are built when the reader asks for them
+    (*Prepare downloads*). ``value`` is all of it as HTML."""
 
     def __init__(self) -> None:
         self.summary = W.HTML("")
-        self.charts = W.HTML("")
+        self.figures = W.VBox(layout=W.Layout(width="100%"))
         self.tables = W.HTML("")
         self.downloads = W.HTML("")
         self.prepare = W.Button(
@@ -96,15 +97,33 @@ class ResultArea:
             layout=W.Layout(width="auto", display="none"),
         )
         self.widget = W.VBox(
-            [self.summary, self.charts, self.tables, self.prepare, self.downloads],
+            [self.summary, self.figures, self.tables, self.prepare, self.downloads],
             layout=W.Layout(width="100%"),
         )
 
     @property
+    def charts(self) -> str:
+        """The charts shown, as one HTML text."""
+        return "\n".join(box.value for box in self.figures.children)
+
+    @property
     def value(self) -> str:
         """Everything shown, as one HTML text."""
-        parts = (self.summary, self.charts, self.tables, self.downloads)
-        return "\n".join(p.value for p in parts if p.value)
+        parts = (self.summary.value, self.charts, self.tables.value, self.downloads.value)
+        return "\n".join(p for p in parts if p)
+
+    def show_chart(self, index: int, rendered: str) -> None:
+        """Show ``rendered`` as chart ``index`` (in its box, or a new box after the others)."""
+        boxes = self.figures.children
+        if index < len(boxes):
+            boxes[index].value = rendered
+        else:
+            self.figures.children = (*boxes, W.HTML(rendered))
+
+    def keep_charts(self, count: int) -> None:
+        """Drop the boxes of charts after the first ``count`` (a result with fewer charts)."""
+        if len(self.figures.children) > count:
+            self.figures.children = self.figures.children[:count]
 
 
 class CalculatorApp:
@@ -232,7 +251,8 @@ class CalculatorApp:
         out = self.output
         if out.value and not self.stale:
             out.summary.value = stale_html(out.value)
-            out.charts.value = out.tables.value = out.downloads.value = ""
+            out.tables.value = out.downloads.value = ""
+            out.figures.children = ()
             out.prepare.layout.display = "none"
         self.stale = True
 
@@ -270,10 +290,7 @@ class CalculatorApp:
             self._mark_stale(failure_html(exc))
             return
         self._show(inputs, result, summary, tables)
-        if charts_later:
-            self._cancel = self.scheduler(0.0, lambda: self._draw_charts(result))
-        else:
-            self._draw_charts(result)
+        self._then(charts_later, lambda: self._draw_charts(result, charts_later))
 
     def _show(self, inputs: Inputs, result: Result, summary: str, tables: str) -> None:
         """Show a new result's summary and tables; the charts stay until they are redrawn, and
@@ -290,20 +307,45 @@ class CalculatorApp:
             self._chart_key = None  # the charts were folded into the out-of-date summary
         self.save_link.value = self._save_html()
 
-    def _draw_charts(self, result: Result) -> None:
-        """Draw the charts of ``result``, unless they are those already shown (same result)."""
-        if result is not self.result:
-            return  # a newer result has replaced it
+    def _then(self, later: bool, step: Callable[[], None]) -> None:
+        """Run the next step of a redraw: through the scheduler (so that the reader's next
+        change can cancel it) when ``later``, else at once."""
+        if later:
+            self._cancel = self.scheduler(0.0, step)
+        else:
+            step()
+
+    def _draw_charts(self, result: Result, later: bool) -> None:
+        """Draw the charts of ``result`` one by one, unless they are those already shown (same
+        result). Each step is the only call waiting in the scheduler, so any change (which
+        cancels it) stops the drawing."""
         key = result.to_json()
         if key == self._chart_key:
             return
         try:
-            rendered = charts_html(list(self.charts(result)))
+            figures = list(self.charts(result))
         except Exception as exc:  # a defect of the charts: shown, never raised at the reader
             self._mark_stale(failure_html(exc))
             return
-        self._chart_key = key
-        self.output.charts.value = rendered
+        self._chart_key = None  # until every chart of this result is shown
+        self._draw_chart(result, figures, 0, key, later)
+
+    def _draw_chart(
+        self, result: Result, figures: list[Chart], index: int, key: str, later: bool
+    ) -> None:
+        """Draw chart ``index`` of ``figures`` and go on with the next (``key`` names the
+        result whose charts are then all shown)."""
+        if index == len(figures):
+            self.output.keep_charts(len(figures))
+            self._chart_key = key
+            return
+        try:
+            rendered = charts_html([figures[index]])
+        except Exception as exc:  # a defect of the charts: shown, never raised at the reader
+            self._mark_stale(failure_html(exc))
+            return
+        self.output.show_chart(index, rendered)
+        self._then(later, lambda: self._draw_chart(result, figures, index + 1, key, later))
 
     def prepare_downloads(self) -> None:
         """Build the current result's downloads (CSV, Excel, JSON) and show their links."""
