@@ -48,10 +48,9 @@ def test_a_table_is_one_grid_of_its_header_and_rows() -> None:
     price = list(card.model.model_fields).index("price")
     assert cells(card)[2 * columns + price] is card._rows[1]["price"].view
     assert "Price" in cells(card)[price].value
-    # The grid scrolls sideways as one unit inside its box, at its full width.
-    scroller = card.widget.children[1]
-    assert scroller.children == (card.grid,) and scroller.layout.overflow == "auto"
-    assert card.grid.layout.width == "max-content"
+    # The grid is as wide as its box and scrolls sideways as one unit.
+    assert card.widget.children[1] is card.grid
+    assert card.grid.layout.overflow == "auto" and card.grid.layout.width == "100%"
 
 
 def test_adding_and_removing_rows_keeps_the_grid_aligned_and_renumbers_paths() -> None:

@@ -62,7 +62,8 @@ def header_cell(meta: FieldMeta) -> W.HTML:
 class RowsControl(Control):
     """Rows of controls with Add and Remove, laid out as one grid: the header cells and every
     row's cells are children of the same ``GridBox``, so each header stays above its column,
-    and the grid scrolls sideways as one unit inside its box.
+    and the grid, as wide as its container, scrolls sideways as one unit when its columns are
+    wider.
 
     Each row keeps its own controls, and so exactly what the reader typed, when another row is
     added or removed; only the rows' paths are renumbered."""
@@ -91,18 +92,17 @@ class RowsControl(Control):
                 grid_template_columns=template,
                 grid_gap="0.3em 0.6em",
                 align_items="flex-start",
-                width="max-content",
+                width="100%",
+                overflow="auto",
             ),
         )
         self.grid.add_class("portal-grid")
-        scroller = W.Box([self.grid], layout=W.Layout(overflow="auto", width="100%"))
-        scroller.add_class("portal-grid-scroll")
         self._add = W.Button(
             description="Add row", icon="plus", tooltip=f"Add a row to {meta.label}"
         )
         self._add.on_click(lambda _b: self._add_row(None, notify=True))
         title = W.HTML(f"<strong>{html.escape(label_text(meta))}</strong>")
-        self.widget = W.VBox([title, scroller, self._add], layout=W.Layout(width="100%"))
+        self.widget = W.VBox([title, self.grid, self._add], layout=W.Layout(width="100%"))
         for item in self._items(value):
             self._add_row(item, notify=False)
         self._refresh(False)
