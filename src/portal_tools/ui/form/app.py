@@ -57,11 +57,6 @@ def _nothing() -> None:
     """Cancel a callback that has already run."""
 
 
-def _dimmed(rendered: str) -> str:
-    """Part of a result that is out of date, dimmed as :func:`stale_html` dims the summary."""
-    return f"<div class='portal-stale' style='opacity:0.55'>{rendered}</div>" if rendered else ""
-
-
 def summary_part(result: Result) -> str:
     """What a reader sees first of a result: its notes and summary (as :func:`result_html`)."""
     notes = "".join(
