@@ -1,8 +1,9 @@
 """Copy the browser assets pinned in package-lock.json into book/_vendor (git-ignored).
 
-Pages with mathematics then load MathJax from the site itself, with no CDN. (No page loads the
-Jupyter widget manager: static calculators are plain HTML, see ``portal_tools.ui.static``.) axe-core (``axe/axe.min.js``) is vendored for the browser tests (tests/site), which
-inject it into each page; no page loads it. Run after ``npm ci`` (``make env`` does both).
+Pages with mathematics then load MathJax from the site itself, with no CDN. No page loads the
+Jupyter widget manager: static calculators are plain HTML (``portal_tools.ui.static``).
+axe-core (``axe/axe.min.js``) is vendored for the browser tests (tests/site), which inject it
+into each page; no page loads it. Run after ``npm ci`` (``make env`` does both).
 """
 
 from __future__ import annotations

@@ -94,10 +94,11 @@ def test_removing_a_row_keeps_the_other_rows_bad_text_and_renumbers_it() -> None
     assert isinstance(card, ListControl) and len(card._rows) == 2
     card._rows[1]["price"].widget.value = "abc"
     assert "outcomes[1].price" in app.problems.value
-    card._row_list[0].children[-1].click()  # Remove the first row
+    card._removes[0].click()  # Remove the first row
     rows, problems = card.read()
     # One row is shown and read; its bad text is neither dropped nor zeroed, and is now row 0.
-    assert len(rows) == 1 and len(card._row_box.children) == 1
+    columns = len(card.columns) + 1
+    assert len(rows) == 1 and len(card.grid.children) == 2 * columns
     assert [p.path for p in problems] == ["outcomes[0].price"] and problems[0].value == "abc"
     assert "outcomes[0].price" in app.problems.value and app.stale
 

@@ -13,8 +13,14 @@ field                     control
 ``float | None``          number box; empty means none
 ``list[float]`` amounts   text box of amounts separated by ';' (or line breaks), year 1
                           first, with the amounts read
-``list[Model]``           table of rows with *Add row* and *Remove* buttons
-anything else             YAML text area (read like a scenario file)
+``list[Model]``           table of rows with *Add row* and *Remove* buttons, laid out
+                          as one grid under its column headers
+``dict[str, V]``          table of names and values (``V`` a model: one column per field)
+``Model``                 sub-form of the model's fields (``Model | None``: with a check
+                          box that switches it on)
+anything else             YAML text area (read like a scenario file); no field of a
+                          shipped calculator uses it
+
 ========================  ===========================================================
 
 :class:`CalculatorApp` puts the controls, a *number format* setting (Danish by default, see
@@ -24,16 +30,19 @@ itself is :func:`portal_tools.inputs.parse`. Typed numbers, uploaded files and Y
 read by the same rules and limits as scenario files.
 
 The parts: :mod:`~portal_tools.ui.form.controls` (the control types),
-:mod:`~portal_tools.ui.form.build` (:func:`build_control` and :class:`ListControl`) and
+:mod:`~portal_tools.ui.form.build` (:func:`build_control` and the per-field loop),
+:mod:`~portal_tools.ui.form.nested` (tables and sub-forms) and
 :mod:`~portal_tools.ui.form.app` (:class:`CalculatorApp`). Import from ``portal_tools.ui.form``.
 """
 
 from __future__ import annotations
 
 from portal_tools.ui.form.app import CalculatorApp
-from portal_tools.ui.form.build import ListControl as ListControl
 from portal_tools.ui.form.build import build_control
 from portal_tools.ui.form.controls import LABEL_WIDTH as LABEL_WIDTH
 from portal_tools.ui.form.controls import Control, NumberFormat
+from portal_tools.ui.form.nested import DictControl as DictControl
+from portal_tools.ui.form.nested import ListControl as ListControl
+from portal_tools.ui.form.nested import ModelControl as ModelControl
 
 __all__ = ["CalculatorApp", "Control", "NumberFormat", "build_control"]

@@ -3,6 +3,7 @@ help, and its events: recompute on every change, problems inline, scenario save 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
@@ -13,7 +14,7 @@ import ipywidgets as W
 from portal_tools.calculator import AnyCalculator
 from portal_tools.charts import Chart
 from portal_tools.errors import InputError, Problem
-from portal_tools.inputs import FieldMeta, Inputs, field_meta
+from portal_tools.inputs import Inputs
 from portal_tools.results import Result
 from portal_tools.scenario import (
     decode_scenario_bytes,
@@ -21,30 +22,115 @@ from portal_tools.scenario import (
     format_of,
     parse_scenario_text,
 )
-from portal_tools.ui.form.build import build_control
+from portal_tools.tables import table_html
+from portal_tools.ui.form.build import build_fields, field_rows, help_html
 from portal_tools.ui.form.controls import LABEL_WIDTH, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
-from portal_tools.ui.render import failure_html, problems_html, result_html, stale_html
+from portal_tools.ui.render import (
+    charts_html,
+    download_links,
+    failure_html,
+    problems_html,
+    stale_html,
+    summary_html,
+)
+
+Scheduler = Callable[[float, Callable[[], None]], Callable[[], None]]
+"""Runs a callback after a delay in seconds and returns what cancels it."""
+
+DEBOUNCE = 0.25
+"""Seconds of quiet typing after which a text box's value is recomputed."""
 
 
-def _help_html(meta: FieldMeta) -> str:
-    tag = " <em>Default is an assumption for illustration.</em>" if meta.assumption else ""
-    return _help_html_text(meta.help, tag)
+def loop_scheduler(delay: float, callback: Callable[[], None]) -> Callable[[], None]:
+    """Run ``callback`` after ``delay`` seconds on the running event loop (a Jupyter kernel's),
+    or at once where no loop runs (a script, the tests, the book build)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        callback()
+        return _nothing
+    return loop.call_later(delay, callback).cancel
 
 
-def _help_html_text(text: str, extra_html: str = "") -> str:
-    return (
-        f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
-        f"color:#444'>{html.escape(text)}{extra_html}</div>"
+def _nothing() -> None:
+    """Cancel a callback that has already run."""
+
+
+def summary_part(result: Result) -> str:
+    """What a reader sees first of a result: its notes and summary (as :func:`result_html`)."""
+    notes = "".join(
+        f"<p class='portal-note' role='note'><strong>Note:</strong> {html.escape(n)}</p>\n"
+        for n in result.notes
     )
+    return notes + summary_html(result)
+
+
+def tables_part(result: Result) -> str:
+    """The result's tables (as :func:`result_html` shows them)."""
+    return "\n".join(
+        table_html(table, f"Table: {name.replace('_', ' ')}")
+        for name, table in result.tables.items()
+    )
+
+
+class ResultArea:
+    """Where a result is shown, in parts redrawn separately: the summary (with the notes and
+    the problems' *out of date* mark), the charts (one box each, so that each is shown as soon
+    as it is drawn), the tables and the downloads, which are built when the reader asks for them
+    (*Prepare downloads*). ``value`` is all of it as HTML."""
+
+    def __init__(self) -> None:
+        self.summary = W.HTML("")
+        self.figures = W.VBox(layout=W.Layout(width="100%"))
+        self.tables = W.HTML("")
+        self.downloads = W.HTML("")
+        self.prepare = W.Button(
+            description="Prepare downloads",
+            icon="download",
+            tooltip="Build the results as CSV, Excel and JSON files to download",
+            layout=W.Layout(width="auto", display="none"),
+        )
+        self.widget = W.VBox(
+            [self.summary, self.figures, self.tables, self.prepare, self.downloads],
+            layout=W.Layout(width="100%"),
+        )
+
+    @property
+    def charts(self) -> str:
+        """The charts shown, as one HTML text."""
+        return "\n".join(box.value for box in self.figures.children)
+
+    @property
+    def value(self) -> str:
+        """Everything shown, as one HTML text."""
+        parts = (self.summary.value, self.charts, self.tables.value, self.downloads.value)
+        return "\n".join(p for p in parts if p)
+
+    def show_chart(self, index: int, rendered: str) -> None:
+        """Show ``rendered`` as chart ``index`` (in its box, or a new box after the others)."""
+        boxes = self.figures.children
+        if index < len(boxes):
+            boxes[index].value = rendered
+        else:
+            self.figures.children = (*boxes, W.HTML(rendered))
+
+    def keep_charts(self, count: int) -> None:
+        """Drop the boxes of charts after the first ``count`` (a result with fewer charts)."""
+        if len(self.figures.children) > count:
+            self.figures.children = self.figures.children[:count]
 
 
 class CalculatorApp:
     """A complete calculator: form, inline problems, scenario save/load and results.
 
-    ``charts`` draws the figures for a result. The app recomputes on every change. Bad input
-    shows the problems inline; a failure of the calculation itself (a defect, not bad input) is
-    shown inline too. Either way the last result stays on screen, marked as out of date.
+    ``charts`` draws the figures for a result. The app recomputes on every change: at once for
+    a choice, a check box, a button or Enter, and once the reader pauses typing in a text box
+    for :data:`DEBOUNCE` seconds (``scheduler`` runs those delayed calls; by default the
+    kernel's event loop). The summary is redrawn first, the charts after it (and only when the
+    result changed); the downloads are built when the reader asks. Bad input shows the problems
+    inline; a failure of the calculation itself (a defect, not bad input) is shown inline too.
+    Either way the last result stays on screen, marked as out of date.
     """
 
     def __init__(
@@ -55,10 +141,12 @@ class CalculatorApp:
         fields: Sequence[str] | None = None,
         stem: str | None = None,
         convention: Convention = "da",
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.calculator = calculator
         self.charts = charts or calculator.charts
         self.stem = stem or calculator.name
+        self.scheduler: Scheduler = scheduler or loop_scheduler
         start = calculator.parse(initial)
         self.inputs: Inputs = start
         data = start.model_dump()
@@ -77,41 +165,24 @@ class CalculatorApp:
             style={"description_width": LABEL_WIDTH},
         )
         self.number_format.observe(self._on_number_format, names="value")
-        self.controls: dict[str, Control] = {}
-        rows: list[W.Widget] = [
-            W.VBox(
-                [
-                    self.number_format,
-                    W.HTML(
-                        _help_html_text(
-                            "Numbers are read in this format; the value read is shown beside "
-                            "each box. Spaces may separate thousands in both formats; separate "
-                            "several amounts with ';' or new lines."
-                        )
-                    ),
-                ]
-            )
-        ]
-        groups: dict[str, list[W.Widget]] = {}
-        for name in names:
-            meta = field_meta(model, name)
-            control = build_control(meta, data[name], numbers=self.numbers)
-            self.controls[name] = control
-            row = W.VBox([control.view, W.HTML(_help_html(meta))])
-            if meta.group is None:
-                rows.append(row)
-            else:
-                groups.setdefault(meta.group, []).append(row)
-        if groups:
-            # advanced inputs folded away: one section per group, all closed at first
-            folded = W.Accordion(children=[W.VBox(g) for g in groups.values()])
-            for i, title in enumerate(groups):
-                folded.set_title(i, title)
-            folded.selected_index = None
-            folded.add_class("portal-advanced")
-            rows.append(folded)
+        self.controls: dict[str, Control] = build_fields(
+            model, data, lambda n: n, self.numbers, names=names
+        )
+        intro = W.VBox(
+            [
+                self.number_format,
+                W.HTML(
+                    help_html(
+                        "Numbers are read in this format; the value read is shown beside "
+                        "each box. Spaces may separate thousands in both formats; separate "
+                        "several amounts with ';' or new lines."
+                    )
+                ),
+            ]
+        )
         self.problems = W.HTML("")
-        self.output = W.HTML("")
+        self.output = ResultArea()
+        self.output.prepare.on_click(lambda _b: self.prepare_downloads())
         self.save_link = W.HTML("")
         self.upload = W.FileUpload(
             accept=".yaml,.yml,.json",
@@ -126,7 +197,8 @@ class CalculatorApp:
         )
         self.result: Result | None = None
         self.stale = False
-        self._rendered = ""
+        self._chart_key: str | None = None
+        self._cancel: Callable[[], None] = _nothing
         self.progress = W.FloatProgress(
             value=0.0,
             min=0.0,
@@ -137,18 +209,21 @@ class CalculatorApp:
         self.widget = W.VBox(
             [
                 W.HTML("<strong>Inputs</strong>"),
-                *rows,
+                intro,
+                *field_rows(model, self.controls),
                 scenario_bar,
                 self.problems,
                 self.progress,
-                self.output,
+                self.output.widget,
             ],
             layout=W.Layout(width="100%"),
         )
         self.widget.add_class("portal-calculator")
         for control in self.controls.values():
-            control.observe(self.update)
-        self.update()
+            control.observe(self.update, self.update_soon)
+        self.update(charts_later=False)
+        # The first result's downloads are in the page, which works with no kernel.
+        self.prepare_downloads()
 
     def raw_inputs(self) -> tuple[dict[str, Any], list[Problem]]:
         """Current form values and problems found while reading them."""
@@ -165,14 +240,28 @@ class CalculatorApp:
         self.update()
 
     def _mark_stale(self, message_html: str) -> None:
-        """Show ``message_html`` (problems or a failure) and mark the last result out of date."""
+        """Show ``message_html`` (problems or a failure) and mark the last result out of date:
+        the whole of it, dimmed, in the summary's place."""
         self.problems.value = message_html
+        out = self.output
+        if out.value and not self.stale:
+            out.summary.value = stale_html(out.value)
+            out.tables.value = out.downloads.value = ""
+            out.figures.children = ()
+            out.prepare.layout.display = "none"
         self.stale = True
-        if self._rendered:
-            self.output.value = stale_html(self._rendered)
 
-    def update(self) -> None:
-        """Re-read the form, validate, recompute and redraw, or show what went wrong."""
+    def update_soon(self) -> None:
+        """Recompute once the reader has stopped typing for :data:`DEBOUNCE` seconds (each call
+        starts the wait again)."""
+        self._cancel()
+        self._cancel = self.scheduler(DEBOUNCE, self.update)
+
+    def update(self, charts_later: bool = True) -> None:
+        """Re-read the form, validate, recompute and redraw, or show what went wrong: the
+        summary at once, the charts after it (through the scheduler when ``charts_later``)."""
+        self._cancel()
+        self._cancel = _nothing
         data, problems = self.raw_inputs()
         inputs: Inputs | None = None
         if not problems:
@@ -185,8 +274,8 @@ class CalculatorApp:
             return
         try:
             result = self._compute(inputs)
-            figures = list(self.charts(result))
-            rendered = result_html(result, figures, stem=self.stem)
+            summary = summary_part(result)
+            tables = tables_part(result)
         except InputError as err:
             self._mark_stale(problems_html(err.problems))
             return
@@ -195,13 +284,70 @@ class CalculatorApp:
             self.save_link.value = self._save_html()
             self._mark_stale(failure_html(exc))
             return
-        self.inputs = inputs
-        self.result = result
-        self._rendered = rendered
-        self.stale = False
+        self._show(inputs, result, summary, tables)
+        self._then(charts_later, lambda: self._draw_charts(result, charts_later))
+
+    def _show(self, inputs: Inputs, result: Result, summary: str, tables: str) -> None:
+        """Show a new result's summary and tables; the charts stay until they are redrawn, and
+        the downloads wait to be asked for."""
+        out = self.output
+        was_stale = self.stale
+        self.inputs, self.result, self.stale = inputs, result, False
         self.problems.value = ""
-        self.output.value = rendered
+        out.summary.value = summary
+        out.tables.value = tables
+        out.downloads.value = ""
+        out.prepare.layout.display = None
+        if was_stale:
+            self._chart_key = None  # the charts were folded into the out-of-date summary
         self.save_link.value = self._save_html()
+
+    def _then(self, later: bool, step: Callable[[], None]) -> None:
+        """Run the next step of a redraw: through the scheduler (so that the reader's next
+        change can cancel it) when ``later``, else at once."""
+        if later:
+            self._cancel = self.scheduler(0.0, step)
+        else:
+            step()
+
+    def _draw_charts(self, result: Result, later: bool) -> None:
+        """Draw the charts of ``result`` one by one, unless they are those already shown (same
+        result). Each step is the only call waiting in the scheduler, so any change (which
+        cancels it) stops the drawing."""
+        key = result.to_json()
+        if key == self._chart_key:
+            return
+        try:
+            figures = list(self.charts(result))
+        except Exception as exc:  # a defect of the charts: shown, never raised at the reader
+            self._mark_stale(failure_html(exc))
+            return
+        self._chart_key = None  # until every chart of this result is shown
+        self._draw_chart(result, figures, 0, key, later)
+
+    def _draw_chart(
+        self, result: Result, figures: list[Chart], index: int, key: str, later: bool
+    ) -> None:
+        """Draw chart ``index`` of ``figures`` and go on with the next (``key`` names the
+        result whose charts are then all shown)."""
+        if index == len(figures):
+            self.output.keep_charts(len(figures))
+            self._chart_key = key
+            return
+        try:
+            rendered = charts_html([figures[index]])
+        except Exception as exc:  # a defect of the charts: shown, never raised at the reader
+            self._mark_stale(failure_html(exc))
+            return
+        self.output.show_chart(index, rendered)
+        self._then(later, lambda: self._draw_chart(result, figures, index + 1, key, later))
+
+    def prepare_downloads(self) -> None:
+        """Build the current result's downloads (CSV, Excel, JSON) and show their links."""
+        if self.result is None or self.stale:
+            return
+        self.output.downloads.value = download_links(self.result, self.stem)
+        self.output.prepare.layout.display = "none"
 
     def _compute(self, inputs: Inputs | None = None) -> Result:
         """Run the calculator; a slow run (as the calculator declares) shows a progress bar."""

@@ -1,11 +1,14 @@
 """From a field to its control: :func:`build_control` (the mapping is in the docstring of
-:mod:`portal_tools.ui.form`) and the table of rows for a list of entries (:class:`ListControl`).
+:mod:`portal_tools.ui.form`), the one loop that builds a control for each field of a model
+(:func:`build_fields`) and the layout of a model's fields with their help (:func:`field_rows`).
+The controls that hold other controls (tables, key/value tables, sub-forms) are in
+:mod:`portal_tools.ui.form.nested`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, get_args, get_origin
 
 import ipywidgets as W
@@ -16,6 +19,7 @@ from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import FieldMeta, field_meta, item_type, model_of, strip_optional
 from portal_tools.reading import read_document
 from portal_tools.ui.form.controls import (
+    LABEL_WIDTH,
     Control,
     NumberFormat,
     TextNumberControl,
@@ -90,12 +94,16 @@ def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool)
 def _text(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     widget = W.Text(
         value="" if value is None else str(value),
-        continuous_update=False,
+        continuous_update=True,
         description=label_text(meta),
         layout=W.Layout(width="12em" if compact else "30em"),
         **label_style(compact),
     )
     return ValueControl(widget, lambda v: (v, []), lambda v: "" if v is None else str(v), path=path)
+
+
+class YamlControl(ValueControl):
+    """A YAML text area: the fallback for a field no other control can show."""
 
 
 def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
@@ -109,7 +117,7 @@ def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
         layout=W.Layout(width="min(100%, 60em)", height="7em"),
         **label_style(compact),
     )
-    control = ValueControl(widget, lambda _text: (None, []), show, path=path)
+    control = YamlControl(widget, lambda _text: (None, []), show, path=path)
 
     def to_value(text: str) -> tuple[Any, list[Problem]]:
         """Read like a scenario file (YAML 1.2, same limits); problems name the field."""
@@ -132,203 +140,6 @@ def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
     return control
 
 
-class ListControl(Control):
-    """Rows of sub-forms for a ``list[Model]`` field, with Add and Remove buttons.
-
-    Each row keeps its own controls, and so exactly what the reader typed, when another row is
-    added or removed; only the rows' paths are renumbered."""
-
-    def __init__(
-        self,
-        meta: FieldMeta,
-        model: type[BaseModel],
-        value: Any,
-        path: str,
-        numbers: NumberFormat | None = None,
-    ) -> None:
-        self.meta = meta
-        self.model = model
-        self.path = path
-        self.numbers = numbers or NumberFormat()
-        self._callbacks: list[Callable[[], None]] = []
-        self._rows: list[dict[str, Control]] = []
-        self._row_list: list[W.Widget] = []
-        self._row_box = W.VBox()
-        names = list(model.model_fields)
-        header = W.HBox(
-            [
-                W.HTML(
-                    f"<strong>{html.escape(label_text(field_meta(model, n)))}</strong>",
-                    layout=W.Layout(width=_col_width(model, n)),
-                )
-                for n in names
-            ]
-            + [W.HTML("", layout=W.Layout(width="6em"))]
-        )
-        self._add = W.Button(
-            description="Add row", icon="plus", tooltip=f"Add a row to {meta.label}"
-        )
-        self._add.on_click(lambda _b: self._add_row(None, notify=True))
-        title = W.HTML(f"<strong>{html.escape(label_text(meta))}</strong>")
-        self.widget = W.VBox(
-            [title, header, self._row_box, self._add], layout=W.Layout(overflow="auto")
-        )
-        for row in value or []:
-            self._add_row(row, notify=False)
-
-    def _row_path(self, index: int, name: str) -> str:
-        return f"{self.path}[{index}].{name}"
-
-    def _add_row(self, value: Any, notify: bool) -> None:
-        data = value.model_dump() if isinstance(value, BaseModel) else (value or {})
-        controls: dict[str, Control] = {}
-        index = len(self._rows)
-        for name in self.model.model_fields:
-            sub = field_meta(self.model, name)
-            raw = data.get(name, sub.default)
-            control = build_control(
-                sub, raw, self._row_path(index, name), compact=True, numbers=self.numbers
-            )
-            control.widget.layout.width = _col_width(self.model, name)
-            control.view.layout.width = _col_width(self.model, name)
-            for cb in self._callbacks:
-                control.observe(cb)
-            controls[name] = control
-        remove = W.Button(
-            description="Remove", tooltip="Remove this row", layout=W.Layout(width="6em")
-        )
-        remove.on_click(lambda _b, c=controls: self._remove(c))
-        self._rows.append(controls)
-        self._row_list.append(W.HBox([c.view for c in controls.values()] + [remove]))
-        self._refresh(notify)
-
-    def _remove(self, controls: dict[str, Control]) -> None:
-        i = self._rows.index(controls)
-        del self._rows[i]
-        del self._row_list[i]
-        self._renumber()
-        self._refresh(True)
-
-    def _renumber(self) -> None:
-        for index, controls in enumerate(self._rows):
-            for name, control in controls.items():
-                control.set_path(self._row_path(index, name))
-
-    def set_path(self, path: str) -> None:
-        self.path = path
-        self._renumber()
-
-    def _refresh(self, notify: bool) -> None:
-        self._row_box.children = tuple(self._row_list)
-        if notify:
-            for cb in self._callbacks:
-                cb()
-
-    def read(self) -> tuple[Any, list[Problem]]:
-        rows: list[dict[str, Any]] = []
-        problems: list[Problem] = []
-        for controls in self._rows:
-            row: dict[str, Any] = {}
-            for name, control in controls.items():
-                value, found = control.read()
-                problems += found
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows, problems
-
-    def set(self, value: Any) -> None:
-        self._rows = []
-        self._row_list.clear()
-        for row in value or []:
-            self._add_row(row, notify=False)
-        self._refresh(False)
-
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._callbacks.append(callback)
-        for controls in self._rows:
-            for control in controls.values():
-                control.observe(callback)
-
-
-class ModelControl(Control):
-    """A sub-form for an optional nested model (``Model | None``): a check box that switches
-    the block on, and one control per field of the model, shown only while it is on. Off reads
-    as ``None`` (the block is absent); on reads as the fields' values, each checked under the
-    block's path (``capital.capital_protection``)."""
-
-    def __init__(
-        self,
-        meta: FieldMeta,
-        model: type[BaseModel],
-        value: Any,
-        path: str,
-        numbers: NumberFormat | None = None,
-    ) -> None:
-        self.meta = meta
-        self.model = model
-        self.path = path
-        data = value.model_dump() if isinstance(value, BaseModel) else (value or {})
-        self.controls: dict[str, Control] = {}
-        rows: list[W.Widget] = []
-        for name in model.model_fields:
-            sub = field_meta(model, name)
-            control = build_control(
-                sub, data.get(name, sub.default), f"{path}.{name}", numbers=numbers
-            )
-            self.controls[name] = control
-            rows.append(control.view)
-        self._on = W.Checkbox(
-            value=value is not None, description=f"Use: {meta.label}", indent=False
-        )
-        self._fields = W.VBox(rows, layout=W.Layout(margin="0 0 0 1.5em"))
-        self._on.observe(lambda _c: self._show(), names="value")
-        self.widget = W.VBox([self._on, self._fields])
-        self._show()
-
-    def _show(self) -> None:
-        self._fields.layout.display = None if self._on.value else "none"
-
-    def read(self) -> tuple[Any, list[Problem]]:
-        if not self._on.value:
-            return None, []
-        out: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for name, control in self.controls.items():
-            value, found = control.read()
-            problems += found
-            if value is not None:
-                out[name] = value
-        return out, problems
-
-    def set(self, value: Any) -> None:
-        data = value.model_dump() if isinstance(value, BaseModel) else (value or {})
-        for name, control in self.controls.items():
-            control.set(data.get(name, field_meta(self.model, name).default))
-        self._on.value = value is not None
-        self._show()
-
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._on.observe(lambda _c: callback(), names="value")
-        for control in self.controls.values():
-            control.observe(callback)
-
-    def set_path(self, path: str) -> None:
-        self.path = path
-        for name, control in self.controls.items():
-            control.set_path(f"{path}.{name}")
-
-
-def _col_width(model: type[BaseModel], name: str) -> str:
-    meta = field_meta(model, name)
-    bare, _ = strip_optional(meta.annotation)
-    if meta.widget == "amounts" or get_origin(bare) in (list, dict):
-        return "14em"
-    if bare is str:
-        return "13em"
-    return "10em"
-
-
 def build_control(
     meta: FieldMeta,
     value: Any,
@@ -344,14 +155,9 @@ def build_control(
     origin = get_origin(bare)
     if meta.widget == "amounts" or (origin is list and _item_is_number(bare)):
         return _amounts(meta, value, path, compact, numbers)
-    if origin is list and model_of(item_type(bare)) is not None:
-        model = model_of(item_type(bare))
-        assert model is not None
-        return ListControl(meta, model, value, path, numbers)
-    if optional and origin is None and model_of(bare) is not None:
-        sub = model_of(bare)
-        assert sub is not None
-        return ModelControl(meta, sub, value, path, numbers)
+    nested = _nested(meta, bare, optional, value, path, numbers)
+    if nested is not None:
+        return nested
     if origin is list and get_origin(item_type(bare)) is Literal:
         return _path(_choices(meta, value, get_args(item_type(bare)), compact), path)
     if origin is Literal:
@@ -364,6 +170,81 @@ def build_control(
     if bare is str:
         return _text(meta, value, path, compact)
     return _yaml(meta, value, path, compact)
+
+
+def _nested(
+    meta: FieldMeta, bare: Any, optional: bool, value: Any, path: str, numbers: NumberFormat
+) -> Control | None:
+    """The control that holds other controls, for a list of models, a dict of names to values
+    or a nested model; ``None`` for any other type."""
+    from portal_tools.ui.form.nested import DictControl, ListControl, ModelControl, dict_value
+
+    origin = get_origin(bare)
+    row_model = model_of(item_type(bare))
+    if origin is list and row_model is not None:
+        return ListControl(meta, row_model, value, path, numbers)
+    if origin is dict and dict_value(bare) is not None:
+        return DictControl(meta, value, path, numbers)
+    sub = model_of(bare) if origin is None else None
+    if sub is not None:
+        return ModelControl(meta, sub, value, path, numbers, optional=optional)
+    return None
+
+
+def build_fields(
+    model: type[BaseModel],
+    data: Mapping[str, Any],
+    path_of: Callable[[str], str],
+    numbers: NumberFormat,
+    compact: bool = False,
+    names: Sequence[str] | None = None,
+) -> dict[str, Control]:
+    """A control for each field of ``model`` (those in ``names`` when given), showing
+    ``data``'s value or the field's default, at the path ``path_of(name)``: the one loop behind
+    the form, its sub-forms and the rows of its tables."""
+    controls: dict[str, Control] = {}
+    for name in model.model_fields if names is None else names:
+        meta = field_meta(model, name)
+        controls[name] = build_control(
+            meta, data.get(name, meta.default), path_of(name), compact=compact, numbers=numbers
+        )
+    return controls
+
+
+def help_html(text: str, extra_html: str = "") -> str:
+    """A help line under a control, indented to the controls' column."""
+    return (
+        f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
+        f"color:#444'>{html.escape(text)}{extra_html}</div>"
+    )
+
+
+def field_help_html(meta: FieldMeta) -> str:
+    """A field's help line, saying so when its default is an illustrative assumption."""
+    tag = " <em>Default is an assumption for illustration.</em>" if meta.assumption else ""
+    return help_html(meta.help, tag)
+
+
+def field_rows(model: type[BaseModel], controls: Mapping[str, Control]) -> list[W.Widget]:
+    """The controls laid out one under another, each with its help line; the fields of a group
+    (advanced inputs) are folded away in a closed section per group, after the others."""
+    rows: list[W.Widget] = []
+    groups: dict[str, list[W.Widget]] = {}
+    for name, control in controls.items():
+        meta = field_meta(model, name)
+        row = W.VBox([control.view, W.HTML(field_help_html(meta))])
+        if meta.group is None:
+            rows.append(row)
+        else:
+            groups.setdefault(meta.group, []).append(row)
+    if groups:
+        folded = W.Accordion(children=[W.VBox(g) for g in groups.values()])
+        for i, title in enumerate(groups):
+            folded.set_title(i, title)
+        folded.selected_index = None
+        folded.add_class("portal-advanced")
+        rows.append(folded)
+    return rows
 
 
 def _path(control: Control, path: str) -> Control:

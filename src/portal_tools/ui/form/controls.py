@@ -8,12 +8,13 @@ import html
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal
 
 import ipywidgets as W
 
 from portal_tools.errors import InputError, Problem
 from portal_tools.inputs import FieldMeta
+from portal_tools.inputs.listing import is_share
 from portal_tools.ui.numbers import (
     Convention,
     echo_amounts,
@@ -25,6 +26,9 @@ from portal_tools.ui.numbers import (
 )
 
 LABEL_WIDTH = "15em"
+
+Callback = Callable[[], None]
+"""What a control calls when the reader changes its value."""
 
 
 @dataclass
@@ -68,8 +72,10 @@ class Control(ABC):
         """Show ``value`` in the control."""
 
     @abstractmethod
-    def observe(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` whenever the reader changes the value."""
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        """Call ``callback`` whenever the reader changes the value; while the reader is still
+        typing in a text box, call ``typing`` instead (``callback`` when not given), and
+        ``callback`` again when they press Enter."""
 
     def set_path(self, path: str) -> None:
         """Move the control to ``path`` (after rows above it were removed)."""
@@ -80,6 +86,22 @@ def label_style(compact: bool) -> dict[str, Any]:
     """Label width: the form's label column, or zero in table rows, whose column headers show
     the labels; the zero-width label still names the control for screen readers."""
     return {"style": {"description_width": "0px" if compact else LABEL_WIDTH}}
+
+
+def observe_value(widget: W.ValueWidget, callback: Callback, typing: Callback | None) -> None:
+    """Call ``callback`` when ``widget``'s value changes; for a text box that sends every
+    keystroke (``continuous_update``), call ``typing`` on each change and ``callback`` on
+    Enter (the box's ``submit`` message), so that Enter recomputes at once."""
+    continuous = isinstance(widget, W.Text) and widget.continuous_update
+    on_change = (typing or callback) if continuous else callback
+    widget.observe(lambda _change: on_change(), names="value")
+    if continuous:
+
+        def on_message(_widget: Any, content: Any, _buffers: Any) -> None:
+            if isinstance(content, dict) and content.get("event") == "submit":
+                callback()
+
+        widget.on_msg(on_message)
 
 
 class ValueControl(Control):
@@ -104,8 +126,8 @@ class ValueControl(Control):
     def set(self, value: Any) -> None:
         self._input.value = self._from(value)
 
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._input.observe(lambda _change: callback(), names="value")
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        observe_value(self._input, callback, typing)
 
 
 def label_text(meta: FieldMeta) -> str:
@@ -114,17 +136,9 @@ def label_text(meta: FieldMeta) -> str:
 
 
 def allows_percent(meta: FieldMeta, annotation: Any = None) -> bool:
-    """A share or rate (its whole range lies within -1 to 1) may be typed as '60 %'."""
-    from portal_tools.inputs import field_bounds
-
-    bounds: dict[str, Any] = {
-        k: getattr(meta, k) for k in ("ge", "le", "gt", "lt") if getattr(meta, k) is not None
-    }
-    if annotation is not None and get_origin(annotation) is not None:
-        bounds.update(field_bounds(get_args(annotation)[1:]))
-    low = bounds.get("ge", bounds.get("gt"))
-    high = bounds.get("le", bounds.get("lt"))
-    return low is not None and high is not None and low >= -1 and high <= 1
+    """A share or rate (:func:`~portal_tools.inputs.listing.is_share`: its whole range lies
+    within -1 to 1) may be typed as '60 %'."""
+    return is_share(meta, annotation)
 
 
 class TextNumberControl(Control):
@@ -161,7 +175,7 @@ class TextNumberControl(Control):
             value=self._show(value),
             description=label_text(meta),
             placeholder=placeholder,
-            continuous_update=False,
+            continuous_update=True,
             layout=W.Layout(width=width),
             **label_style(compact),
         )
@@ -217,8 +231,8 @@ class TextNumberControl(Control):
         self._input.value = self._show(value)
         self._update_echo()
 
-    def observe(self, callback: Callable[[], None]) -> None:
-        self._input.observe(lambda _change: callback(), names="value")
+    def observe(self, callback: Callback, typing: Callback | None = None) -> None:
+        observe_value(self._input, callback, typing)
 
     def _update_echo(self) -> None:
         value, problems = self.read()
