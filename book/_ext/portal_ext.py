@@ -18,9 +18,11 @@
    configuration names it) leaves the navbar empty, as sphinx-book-theme intends.
 5. One search field per page: the search page drops the sidebar's search field (its own form
    is the one; the stylesheet hides the header's search icon there).
-6. MathJax only where a page has mathematics. Sphinx counts a page as having equations when
-   any page in its toctree has them, so the root page loaded MathJax (1.2 MB) for nothing;
-   pages whose own doctree has no math node now load neither MathJax nor its configuration.
+6. Mathematics as MathML, written at build time (``html_math_renderer: mathml``): each
+   ``$...$`` and ``$$...$$`` is converted by latex2mathml and drawn by the browser itself, on
+   screen and on paper, with no script. MathJax (1.2 MB on every page with a formula) is no
+   longer loaded anywhere; should a configuration switch back to it, pages whose own doctree
+   has no math node still load neither MathJax nor its configuration.
 7. Weight that buys nothing on a guide (scripts/page_weight.py measures it):
    pydata-sphinx-theme loads Sphinx's search tools and the whole search index on every page
    for search-as-you-type, which this site does not use (its search dialog opens the search
@@ -175,6 +177,31 @@ def _mathjax_only_with_math(
     context["script_files"] = [s for s in scripts if not is_mathjax(s)]
 
 
+def mathml(latex: str, display: str) -> str:
+    """``latex`` as MathML (``display`` "inline" or "block"); a block holding several
+    equations separated by blank lines gives one ``<math>`` element per equation."""
+    from latex2mathml.converter import convert
+
+    if display == "inline":
+        return str(convert(latex.strip(), display="inline"))
+    parts = [p.strip() for p in re.split(r"\n\s*\n", latex) if p.strip()]
+    return "".join(str(convert(p, display="block")) for p in parts)
+
+
+def _visit_math(self: Any, node: nodes.math) -> None:
+    self.body.append(f'<span class="math notranslate">{mathml(node.astext(), "inline")}</span>')
+    raise nodes.SkipNode
+
+
+def _visit_math_block(self: Any, node: nodes.math_block) -> None:
+    if node.get("label"):
+        self.body.append(self.starttag(node, "div", CLASS="math notranslate portal-math"))
+    else:
+        self.body.append('<div class="math notranslate portal-math">')
+    self.body.append(mathml(node.astext(), "block") + "</div>\n")
+    raise nodes.SkipNode
+
+
 def _mark_tables(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -184,6 +211,9 @@ def _mark_tables(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_html_math_renderer(
+        "mathml", inline_renderers=(_visit_math, None), block_renderers=(_visit_math_block, None)
+    )
     app.connect("config-inited", _check_no_static)
     app.connect("config-inited", _theme_config)
     app.add_css_file(STYLESHEET)
