@@ -29,7 +29,7 @@ $(ENV_STAMP): requirements.lock pyproject.toml | $(UV)
 	UV_COMPILE_BYTECODE=1 $(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 
-# Browser assets (widget manager, require.js, MathJax, axe-core) from the npm lock.
+# Browser assets (MathJax, unused while maths is MathML; axe-core for the browser tests) from the npm lock.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
