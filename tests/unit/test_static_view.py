@@ -245,3 +245,20 @@ def test_page_view_is_static_in_the_build_and_the_form_in_a_notebook(
     assert isinstance(live, CalculatorApp)
     assert live.result is not None
     assert live.result.summary == StaticCalculator(get("present_value")).result.summary
+
+
+def test_palette_charts_are_smaller_deterministic_and_keep_their_size() -> None:
+    import io
+
+    from PIL import Image
+
+    from portal_tools.charts import PALETTE_COLOURS, png_bytes
+
+    result = get("payment").run(None)
+    figure = get("payment").charts(result)[0].figure
+    full, reduced = png_bytes(figure), png_bytes(figure, palette=True)
+    assert reduced == png_bytes(figure, palette=True)  # reproducible bytes
+    assert len(reduced) < 0.6 * len(full)
+    with Image.open(io.BytesIO(full)) as a, Image.open(io.BytesIO(reduced)) as b:
+        assert a.size == b.size and b.mode == "P"
+        assert len(b.getcolors(maxcolors=256) or []) <= PALETTE_COLOURS

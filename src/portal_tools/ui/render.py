@@ -10,6 +10,7 @@ from typing import Any
 from portal_tools.charts import Chart, png_bytes
 from portal_tools.errors import MAX_SHOWN_PROBLEMS, Problem, escape_text, more_text
 from portal_tools.inputs.listing import code_labels
+from portal_tools.notebook import building
 from portal_tools.results import Result, format_value
 from portal_tools.tables import table_html
 
@@ -153,11 +154,15 @@ def stale_html(rendered: str) -> str:
     )
 
 
-def charts_html(charts: Sequence[Chart]) -> str:
-    """Each chart as an embedded PNG figure with its alternative text."""
+def charts_html(charts: Sequence[Chart], palette: bool | None = None) -> str:
+    """Each chart as an embedded PNG figure with its alternative text; as palette PNGs (a third
+    of the bytes, :func:`~portal_tools.charts.png_bytes`) on the static site, where a page
+    embeds them all, full colour in a live form, where each redraw counts (``palette``
+    ``None``: decided by :func:`portal_tools.notebook.building`)."""
+    reduced = building() if palette is None else palette
     parts = []
     for chart in charts:
-        uri = _data_uri(png_bytes(chart.figure), "image/png")
+        uri = _data_uri(png_bytes(chart.figure, palette=reduced), "image/png")
         parts.append(
             f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
             "style='max-width:100%;height:auto'/></figure>"
