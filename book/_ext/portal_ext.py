@@ -27,8 +27,11 @@
    pydata-sphinx-theme loads Sphinx's search tools and the whole search index on every page
    for search-as-you-type, which this site does not use (its search dialog opens the search
    page); with ``search_as_you_type`` off, only the search page loads them now
-   (``templates/layout.html``). The repository buttons' brand icon pulled in a 118 kB icon
-   font for one glyph; they use a glyph of the solid font every page loads anyway.
+   (``templates/layout.html``). Its Font Awesome script (1.5 MB, over half of every page) only
+   turns icons into SVGs so that sites can add custom icons; the theme's stylesheet already
+   draws every icon from the web font, so no page loads the script. The repository buttons'
+   brand icon pulled in a 118 kB icon font for one glyph; they use a glyph of the solid font
+   every page loads anyway.
 8. Tables: numeric columns are marked at build time (``portal_html.mark_tables``) for the
    portal stylesheet ``static/portal/portal.css`` (cell padding, right-aligned numbers that do
    not wrap, sticky label column, dark mode, print), which this extension ships.
@@ -126,10 +129,23 @@ def without_search_scripts(html: str) -> str:
     return _SEARCH_SCRIPTS.sub("", html)
 
 
+_FONTAWESOME_SCRIPT = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+)
+
+
+def without_fontawesome_script(html: str) -> str:
+    """``html`` without pydata-sphinx-theme's Font Awesome script (item 7): 1.5 MB that turns
+    the icons into SVGs for custom icons this site does not have; the theme's stylesheet draws
+    every icon from the solid web font on its own."""
+    return _FONTAWESOME_SCRIPT.sub("", html)
+
+
 def _template_filters(app: Sphinx) -> None:
     templates = getattr(app.builder, "templates", None)
     if templates is not None and hasattr(templates, "environment"):
         templates.environment.filters["portal_without_search_scripts"] = without_search_scripts
+        templates.environment.filters["portal_without_fontawesome"] = without_fontawesome_script
 
 
 def _solid_repository_icons(

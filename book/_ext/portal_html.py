@@ -24,8 +24,8 @@ Tables inside ``<script>`` elements (HTML in JSON strings) are never touched.
 
 ``keep_numbers_together`` wraps every number with space-separated thousands in a page's text in
 ``<span class="portal-n">`` with the currency or per cent sign after it (kept on one line by the
-stylesheet, so "4 800 000 DKK" never breaks into "4 800" and "000 DKK" on a phone), outside tags, scripts, styles and code; the text itself
-is unchanged.
+stylesheet, so "4 800 000 DKK" never breaks into "4 800" and "000 DKK" on a phone), outside
+tags, scripts, styles and code; the text itself is unchanged.
 """
 
 from __future__ import annotations

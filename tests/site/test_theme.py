@@ -102,6 +102,21 @@ def serious_axe_findings(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+# Every visible Font Awesome icon is drawn by the stylesheet from the solid web font (no page
+# loads the theme's Font Awesome script): an <i> with a glyph, the font loaded, some width.
+BLANK_ICONS = """async () => {
+  await document.fonts.load('900 16px "Font Awesome 6 Free"');
+  const fontReady = document.fonts.check('900 16px "Font Awesome 6 Free"');
+  return [...document.querySelectorAll('i[class*="fa-"]')]
+    .filter((i) => i.checkVisibility())
+    .filter((i) => {
+      const glyph = getComputedStyle(i, '::before').content;
+      return !fontReady || !glyph || glyph === 'none' || glyph === 'normal'
+             || i.getBoundingClientRect().width < 4;
+    })
+    .map((i) => i.className).slice(0, 5);
+}"""
+
 # Every page in each colour mode and width; the order of the tests' ids is page, mode, width.
 PAGE_VIEWS = [
     pytest.param(View(f"{name}.html", mode, width), id=f"{name}-{mode}-{width}")
@@ -117,7 +132,8 @@ def test_page_in_mode_and_width(shown: Shown) -> None:
     """The page loads with a heading, no console error, no failed or external request; axe
     finds no serious or critical violation; exactly one search field shows; every table cell
     has at least the chosen padding, numbers are right-aligned and unbroken, text is not
-    right-aligned; the logo shown suits the mode."""
+    right-aligned; every icon is drawn without the Font Awesome script; the logo shown suits
+    the mode."""
     page, mode = shown.page, shown.view.mode
     assert page.evaluate("document.documentElement.dataset.theme") == mode
     heading = page.locator("article.bd-article h1, .bd-search-container h1").first
@@ -130,6 +146,8 @@ def test_page_in_mode_and_width(shown: Shown) -> None:
     assert not page.evaluate(THIN_CELLS, [MIN_PAD_X, MIN_PAD_Y])
     assert not page.evaluate(BAD_NUMBER_CELLS)
     assert not page.evaluate(BAD_TEXT_CELLS)
+    assert page.locator("script[src*='fontawesome']").count() == 0
+    assert not page.evaluate(BLANK_ICONS)
     logos = page.evaluate(VISIBLE_LOGOS)
     assert len(logos) == 1 and logos[0].endswith("logo-dark.svg") == (mode == "dark"), logos
     findings = serious_axe_findings(page)
