@@ -35,7 +35,7 @@ class Case:
 
 
 CASES = {
-    "present-value": Case("Discount rate", "flat", "Flat rate", "7"),
+    "present-value": Case("Discount rate", "Flat rate below", "Flat rate", "7"),
     "payment": Case("Cohort size", None, "Cohort size", "0"),
     "effect-chain": Case("Cohort size", None, "Cohort size", "0"),
     "programme": Case("Cohort size", None, "Cohort size", "0"),

@@ -195,3 +195,22 @@ def test_optional_block_is_a_sub_form_folded_with_its_group() -> None:
         "Capital structure and caps per person",
         "Timing and indexation",
     ]
+
+
+def test_drop_downs_show_labels_and_read_codes() -> None:
+    from portal_tools.calculators.payment.inputs import PaymentInputs
+    from portal_tools.calculators.transaction_costs.inputs import CostItem
+    from portal_tools.inputs import field_meta
+    from portal_tools.ui.form import build_control
+
+    phase = build_control(field_meta(CostItem, "phase"), "operations")
+    assert phase.widget.options[0] == ("Development and design", "development_design")
+    assert phase.read() == ("operations", [])
+    phase.widget.value = "contract_setup"
+    assert phase.read() == ("contract_setup", [])
+    periods = build_control(field_meta(PaymentInputs, "periods_per_year"), 4)
+    assert [label for label, _ in periods.widget.options] == ["By year", "By quarter", "By month"]
+    assert periods.read() == (4, [])
+    routes = build_control(field_meta(CostItem, "routes"), ["sib"])
+    assert ("Social impact bond", "sib") in routes.widget.options
+    assert routes.read() == (["sib"], [])

@@ -64,9 +64,16 @@ def _amounts(
     )
 
 
+def _labelled(meta: FieldMeta, options: Sequence[Any]) -> list[tuple[str, Any]]:
+    """``options`` as (label, code) pairs: the reader sees the field's label of each code
+    (:attr:`FieldMeta.choices`), the form reads the code."""
+    return [(meta.choice_label(o), o) for o in options]
+
+
 def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
+    """A drop-down of ``options``, shown by their labels."""
     widget = W.Dropdown(
-        options=list(options),
+        options=_labelled(meta, options),
         value=value if value in options else options[0],
         description=label_text(meta),
         layout=W.Layout(width="11em" if compact else "30em"),
@@ -76,10 +83,11 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
 
 
 def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) -> Control:
-    """A list box where the reader picks one or more of ``options`` (Ctrl/Shift-click)."""
+    """A list box where the reader picks one or more of ``options`` (Ctrl/Shift-click), shown
+    by their labels."""
     chosen = tuple(v for v in (value or ()) if v in options)
     widget = W.SelectMultiple(
-        options=list(options),
+        options=_labelled(meta, options),
         value=chosen,
         rows=len(options),
         description=label_text(meta),
