@@ -71,8 +71,8 @@ class PresentValueInputs(Inputs):
         "public",
         choices={"public": "Public rate (Finance Ministry)", "flat": "Flat rate below"},
         label="Discount rate",
-        help="'public': the Finance Ministry's socio-economic rate since 2021 (3.5 % for years "
-        "0-35, 2.5 % for years 36-70); 'flat': the flat rate below.",
+        help="The public rate (public) is the Finance Ministry's socio-economic rate since 2021 "
+        "(3.5 % for years 0-35, 2.5 % for years 36-70); the flat rate (flat) is the one below.",
     )
     flat_rate: float = field(
         0.04,

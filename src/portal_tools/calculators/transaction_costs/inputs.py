@@ -71,7 +71,8 @@ class CostItem(Inputs):
         "development_design",
         choices=PHASE_LABELS,
         label="Phase",
-        help="INDIGO cost phase: development_design, contract_setup or operations.",
+        help="INDIGO cost phase: development and design, contract set-up or operations "
+        "(in scenario files development_design, contract_setup, operations).",
     )
     side: Side = field(
         "commissioner",
@@ -83,8 +84,8 @@ class CostItem(Inputs):
         "fixed",
         choices=BASIS_LABELS,
         label="Basis",
-        help="fixed: once per programme; per_year: every contract year; per_participant: for "
-        "each participant; share_of_delivery: a fraction of the delivery cost.",
+        help="Once per programme (fixed), every contract year (per_year), for each participant "
+        "(per_participant) or a fraction of the delivery cost (share_of_delivery).",
     )
     amount: float = field(
         0.0,
@@ -209,9 +210,10 @@ class TransactionCostInputs(Inputs):
     routes: list[Route] = field(
         choices=ROUTE_LABELS,
         label="Routes to compare",
-        help="sib: outcomes contract with a social investor; pbr: outcomes contract, provider "
-        "carries the risk; fee_for_service: conventional contract; in_house_fund: the "
-        "municipality funds the intervention itself.",
+        help="Social impact bond (sib): outcomes contract with a social investor; payment by "
+        "results (pbr): outcomes contract, the provider carries the risk; fee for service "
+        "(fee_for_service): conventional contract; the municipality funds it itself "
+        "(in_house_fund).",
         min_length=1,
         max_length=len(ROUTES),
         default_factory=lambda: list(_defaults()["routes"]),
