@@ -259,3 +259,52 @@ def test_calculator_runs_live(name: str, site: Path, lab: Lab, browser: Any) -> 
         print(f"{name}: {time.monotonic() - started:.1f} s")
         context.close()
         _shutdown_kernels(lab)
+
+
+# Every box outside a table grid, and each grid's scrolling frame, as ``class: right edge``, that
+# sticks out of the form's right edge (1 px of rounding allowed).
+_STICKING_OUT = """() => { const form = document.querySelector('.portal-calculator');
+    const edge = form.getBoundingClientRect().right;
+    const boxes = [...form.querySelectorAll('.widget-inline-hbox, .widget-html, .portal-grid')]
+        .filter(e => !e.parentElement.closest('.portal-grid'));
+    return boxes.filter(e => e.getBoundingClientRect().right > edge + 1)
+        .map(e => e.className.replace(/lm-Widget |jupyter-widgets /g, '') + ': '
+            + Math.round(e.getBoundingClientRect().right) + ' > ' + Math.round(edge)); }"""
+
+
+@pytest.mark.parametrize("name", ["payment", "risk", "transaction-costs"])
+def test_form_fits_a_phone(name: str, site: Path, lab: Lab, browser: Any) -> None:
+    """At 390 px, with the file browser closed as a phone reader would, no box of the form sticks
+    out of it: full-size boxes shrink to the form's width and table grids scroll inside it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}/{launch_urlpaths(site)[name]}?token={lab.token}&reset")
+        page.wait_for_function(f"{APP} && {PANEL} && {PANEL}.context", timeout=60_000)
+        page.wait_for_function(
+            f"{PANEL}.sessionContext.session?.kernel?.status === 'idle'", timeout=60_000
+        )
+        page.evaluate(
+            f"async () => {{ if (!{APP}.shell.leftCollapsed) "
+            f"await {APP}.commands.execute('application:toggle-left-area'); }}"
+        )
+        _run(page, "notebook:run-all-cells")
+        form = page.locator(".portal-calculator").first
+        form.wait_for(state="visible", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelector('.portal-calculator').querySelectorAll('img').length"
+        )
+        width = form.evaluate("e => e.getBoundingClientRect().width")
+        assert width > 250, f"the form is {width:.0f} px wide at 390 px"
+        assert not page.evaluate(_STICKING_OUT)
+        page.evaluate(
+            f"""async () => {{ const nb = {PANEL}.content;
+                const i = nb.widgets.findIndex(c => c.node.querySelector('.portal-calculator'));
+                await nb.scrollToItem(i, 'start'); }}"""
+        )
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / f"{name}-4-phone.png"))
+    finally:
+        context.close()
+        _shutdown_kernels(lab)

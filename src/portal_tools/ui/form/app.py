@@ -24,7 +24,7 @@ from portal_tools.scenario import (
 )
 from portal_tools.tables import table_html
 from portal_tools.ui.form.build import build_fields, field_rows, help_html
-from portal_tools.ui.form.controls import LABEL_WIDTH, Control, NumberFormat
+from portal_tools.ui.form.controls import LABEL_WIDTH, WIDE, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
 from portal_tools.ui.render import (
     charts_html,
@@ -161,7 +161,7 @@ class CalculatorApp:
             value=convention,
             description="Number format",
             tooltip="How you type numbers: decides what 1.500 or 1,500 means",
-            layout=W.Layout(width="30em"),
+            layout=W.Layout(width=WIDE),
             style={"description_width": LABEL_WIDTH},
         )
         self.number_format.observe(self._on_number_format, names="value")
@@ -204,7 +204,7 @@ class CalculatorApp:
             min=0.0,
             max=1.0,
             description="Computing",
-            layout=W.Layout(display="none", width="30em"),
+            layout=W.Layout(display="none", width=WIDE),
         )
         self.widget = W.VBox(
             [

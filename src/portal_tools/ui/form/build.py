@@ -20,6 +20,8 @@ from portal_tools.inputs import FieldMeta, field_meta, item_type, model_of, stri
 from portal_tools.reading import read_document
 from portal_tools.ui.form.controls import (
     LABEL_WIDTH,
+    WIDE,
+    WIDER,
     Control,
     NumberFormat,
     TextNumberControl,
@@ -76,8 +78,8 @@ def _choice(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool) 
         options=_labelled(meta, options),
         value=value if value in options else options[0],
         description=label_text(meta),
-        layout=W.Layout(width="11em" if compact else "30em"),
-        **label_style(compact),
+        layout=W.Layout(width="11em" if compact else WIDE),
+        **label_style(meta, compact),
     )
     return ValueControl(widget, lambda v: (v, []), lambda v: v)
 
@@ -91,8 +93,8 @@ def _choices(meta: FieldMeta, value: Any, options: Sequence[Any], compact: bool)
         value=chosen,
         rows=len(options),
         description=label_text(meta),
-        layout=W.Layout(width="11em" if compact else "30em"),
-        **label_style(compact),
+        layout=W.Layout(width="11em" if compact else WIDE),
+        **label_style(meta, compact),
     )
     return ValueControl(
         widget, lambda v: (list(v), []), lambda v: tuple(x for x in (v or ()) if x in options)
@@ -104,8 +106,8 @@ def _text(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
         value="" if value is None else str(value),
         continuous_update=True,
         description=label_text(meta),
-        layout=W.Layout(width="12em" if compact else "30em"),
-        **label_style(compact),
+        layout=W.Layout(width="12em" if compact else WIDE),
+        **label_style(meta, compact),
     )
     return ValueControl(widget, lambda v: (v, []), lambda v: "" if v is None else str(v), path=path)
 
@@ -122,8 +124,8 @@ def _yaml(meta: FieldMeta, value: Any, path: str, compact: bool) -> Control:
         value=show(value),
         continuous_update=False,
         description=label_text(meta),
-        layout=W.Layout(width="min(100%, 60em)", height="7em"),
-        **label_style(compact),
+        layout=W.Layout(width=WIDER, height="7em"),
+        **label_style(meta, compact),
     )
     control = YamlControl(widget, lambda _text: (None, []), show, path=path)
 
@@ -171,7 +173,13 @@ def build_control(
     if origin is Literal:
         return _path(_choice(meta, value, get_args(bare), compact), path)
     if bare is bool and not optional:
-        widget = W.Checkbox(value=bool(value), description=label_text(meta), indent=False)
+        widget = W.Checkbox(
+            value=bool(value),
+            description=label_text(meta),
+            indent=False,
+            layout=W.Layout(width="auto" if compact else WIDE),
+            tooltip=label_text(meta),
+        )
         return ValueControl(widget, lambda v: (v, []), bool, path=path)
     if bare in (int, float):
         return _number(meta, value, path, compact, bare is int, numbers, optional=optional)
@@ -223,7 +231,8 @@ def help_html(text: str, extra_html: str = "") -> str:
     """A help line under a control, indented to the controls' column."""
     return (
         f"<div class='portal-help' style='margin:0 0 0.6em {LABEL_WIDTH};font-size:0.85em;"
-        f"color:#444'>{html.escape(text)}{extra_html}</div>"
+        "line-height:1.4;color:var(--jp-ui-font-color2, #444)'>"
+        f"{html.escape(text)}{extra_html}</div>"
     )
 
 

@@ -25,7 +25,13 @@ from portal_tools.ui.numbers import (
     parse_number,
 )
 
-LABEL_WIDTH = "15em"
+LABEL_WIDTH = "min(15em, 40%)"
+"""Width of a label beside its box: 15em, but never more than 40 % of a narrow form."""
+WIDE = "min(100% - 4px, 30em)"
+"""Width of a full-size box: 30em, or the form's width less the widget margins (2px each
+side) on a phone, so that no box sticks out of the form."""
+WIDER = "min(100% - 4px, 60em)"
+"""Width of a box for lists of amounts and long texts."""
 
 Callback = Callable[[], None]
 """What a control calls when the reader changes its value."""
@@ -82,10 +88,15 @@ class Control(ABC):
         self.path = path
 
 
-def label_style(compact: bool) -> dict[str, Any]:
-    """Label width: the form's label column, or zero in table rows, whose column headers show
-    the labels; the zero-width label still names the control for screen readers."""
-    return {"style": {"description_width": "0px" if compact else LABEL_WIDTH}}
+def label_style(meta: FieldMeta, compact: bool) -> dict[str, Any]:
+    """Label width and tooltip: the form's label column, or zero in table rows, whose column
+    headers show the labels (the zero-width label still names the control for screen
+    readers). The tooltip is the whole label, so that a label cut short on a narrow screen
+    can still be read."""
+    return {
+        "style": {"description_width": "0px" if compact else LABEL_WIDTH},
+        "tooltip": label_text(meta),
+    }
 
 
 def observe_value(widget: W.ValueWidget, callback: Callback, typing: Callback | None) -> None:
@@ -169,7 +180,7 @@ class TextNumberControl(Control):
         width = (
             ("12em" if kind == "amounts" else "9em")
             if compact
-            else ("min(100%, 60em)" if kind == "amounts" else "30em")
+            else (WIDER if kind == "amounts" else WIDE)
         )
         self._input = W.Text(
             value=self._show(value),
@@ -177,14 +188,17 @@ class TextNumberControl(Control):
             placeholder=placeholder,
             continuous_update=True,
             layout=W.Layout(width=width),
-            **label_style(compact),
+            **label_style(meta, compact),
         )
         self._input.add_class("portal-input")
         self._echo = W.HTML("", layout=W.Layout(margin="0 0 0 0.5em"))
         self._echo.add_class("portal-echo")
         box = W.VBox if compact else W.HBox
         self.widget = self._input
-        self._view = box([self._input, self._echo], layout=W.Layout(align_items="baseline"))
+        self._view = box(
+            [self._input, self._echo],
+            layout=W.Layout(align_items="baseline", flex_flow="column" if compact else "row wrap"),
+        )
         self._input.observe(lambda _change: self._update_echo(), names="value")
         numbers.listeners.append(self._reformat)
         self._update_echo()

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from portal_tools.errors import Problem
 from portal_tools.inputs import FieldMeta, field_meta, model_of, strip_optional
 from portal_tools.ui.form.build import build_control, build_fields, field_rows
-from portal_tools.ui.form.controls import Callback, Control, NumberFormat, label_text
+from portal_tools.ui.form.controls import WIDE, Callback, Control, NumberFormat, label_text
 
 REMOVE_WIDTH = "6.5em"
 KEY = "(name)"
@@ -354,6 +354,7 @@ class ModelControl(Control):
             value=value is not None or not optional,
             description=f"Use: {meta.label}",
             indent=False,
+            layout=W.Layout(width=WIDE),
         )
         self._fields = W.VBox(
             field_rows(model, self.controls),
