@@ -19,13 +19,13 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, get_origin
 
 import pandas as pd
 from pydantic import BaseModel
 
 from portal_tools.calculator import AnyCalculator
-from portal_tools.inputs import allowed_text, field_meta, item_type, model_of
+from portal_tools.inputs import allowed_text, field_meta, item_type, model_of, strip_optional
 from portal_tools.scenario import dump_scenario
 
 __all__ = [
@@ -57,13 +57,15 @@ class SchemaField:
 
 def format_default(value: Any, required: bool) -> str:
     """A default value in scenario-file notation: ``required``, ``empty`` (None), numbers
-    without trailing ``.0``, lists in brackets and tables as a row count."""
+    without trailing ``.0``, lists in brackets, tables as a row count, named entries as their
+    names, a mapping of values as ``{name: value, ...}`` and a nested entry as the defaults of
+    its fields (listed below it). Never a Python ``repr``."""
     if required:
         return "required"
     if value is None:
         return "empty"
     if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
+        return "as listed below"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -72,12 +74,18 @@ def format_default(value: Any, required: bool) -> str:
         if value and all(isinstance(v, BaseModel | dict) for v in value):
             return f"{len(value)} row{'s' if len(value) != 1 else ''}"
         return "[" + ", ".join(format_default(v, False) for v in value) + "]"
+    if isinstance(value, dict):
+        if value and all(isinstance(v, BaseModel | dict) for v in value.values()):
+            names = ", ".join(map(str, value))
+            return f"{len(value)} entr{'ies' if len(value) != 1 else 'y'}: {names}"
+        return "{" + ", ".join(f"{k}: {format_default(v, False)}" for k, v in value.items()) + "}"
     return str(value)
 
 
 def schema_fields(model: type[BaseModel], prefix: str = "", depth: int = 0) -> list[SchemaField]:
     """Every field of ``model``, depth first: a table field (``list[Row]``) is followed by the
-    fields of its row model under ``name[i].``, a nested model by ``name.``."""
+    fields of its row model under ``name[i].``, named entries (``dict[str, Entry]``) by the
+    fields of an entry under ``name.<name>.``, a nested model by ``name.``."""
     rows: list[SchemaField] = []
     for name in model.model_fields:
         meta = field_meta(model, name)
@@ -85,8 +93,13 @@ def schema_fields(model: type[BaseModel], prefix: str = "", depth: int = 0) -> l
         allowed = allowed_text(replace(meta, unit=""))  # the unit has its own column
         row_model = model_of(item_type(meta.annotation))
         nested = model_of(meta.annotation)
+        named = get_origin(strip_optional(meta.annotation)[0]) is dict
         if row_model is not None:
-            allowed = _table_text(meta.min_length, meta.max_length)
+            allowed = (
+                "named entries: each a name, then the fields below"
+                if named
+                else _table_text(meta.min_length, meta.max_length)
+            )
         elif nested is not None:
             allowed = "an entry with the fields below"
         rows.append(
@@ -102,7 +115,8 @@ def schema_fields(model: type[BaseModel], prefix: str = "", depth: int = 0) -> l
             )
         )
         if row_model is not None:
-            rows += schema_fields(row_model, f"{path}[i].", depth + 1)
+            below = f"{path}.<name>." if named else f"{path}[i]."
+            rows += schema_fields(row_model, below, depth + 1)
         elif nested is not None:
             rows += schema_fields(nested, f"{path}.", depth + 1)
     return rows

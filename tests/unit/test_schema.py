@@ -76,6 +76,32 @@ def test_format_default() -> None:
     assert format_default([1.0, 0.5], False) == "[1, 0.5]"
     assert format_default(True, False) == "true"
     assert format_default([Leaf()], False) == "1 row"
+    assert format_default(Leaf(), False) == "as listed below"
+    assert format_default({"a": Leaf(), "b": Leaf()}, False) == "2 entries: a, b"
+    assert format_default({"Easy": 80000.0, "Hard": 0.5}, False) == "{Easy: 80000, Hard: 0.5}"
+
+
+class Named(Inputs):
+    spreads: dict[str, Leaf] = field(
+        label="Spreads", help="By name.", default_factory=lambda: {"Job": Leaf()}
+    )
+    prices: dict[str, float] | None = field(None, label="Prices", help="By name.")
+
+
+def test_named_entries_are_listed_under_a_name_not_as_table_rows() -> None:
+    by_path = {f.path: f for f in schema_fields(Named)}
+    assert list(by_path) == ["spreads", "spreads.<name>.share", "prices"]
+    assert by_path["spreads"].allowed == "named entries: each a name, then the fields below"
+    assert by_path["spreads"].default == "1 entry: Job"
+    assert by_path["spreads.<name>.share"].depth == 1
+
+
+def test_no_shipped_default_is_shown_as_python() -> None:
+    """Defaults on the schema page are scenario-file notation: no model ``repr`` such as
+    ``SpreadInputs(spread=0.1)`` and no quoted dict keys."""
+    for calc in all_calculators().values():
+        for f in schema_fields(calc.inputs):
+            assert "Inputs(" not in f.default and "'" not in f.default, (f.path, f.default)
 
 
 def test_every_registered_calculator_has_a_schema_covering_all_its_fields() -> None:

@@ -143,8 +143,8 @@ class CreamingInputs(Inputs):
     segment_prices: dict[str, float] | None = field(
         None,
         label="Segment prices",
-        help="Optional price per success by segment name (instead of a flat price), e.g. "
-        "'Easiest: 80000'.",
+        help="Optional price per success for each segment, by the segment's name, instead of "
+        "a flat price; every segment then needs a price.",
         unit="per success",
     )
     measurement: Measurement = field(
@@ -207,7 +207,7 @@ class CreamingInputs(Inputs):
                         Problem(
                             f"segment_prices.{key}",
                             value,
-                            "a price from 0 to 1e12",
+                            "a price from 0 to 1 000 000 000 000",
                             "Segment prices",
                         )
                     )

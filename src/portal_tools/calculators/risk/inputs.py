@@ -61,8 +61,8 @@ class RiskInputs(Inputs):
     uncertainty: dict[str, SpreadInputs] = field(
         default_factory=_default_uncertainty,
         label="Uncertainty by outcome",
-        help="Outcome name: {spread: standard deviation of its rate}. Outcomes not listed keep "
-        "their expected rate (no spread).",
+        help="One entry per outcome of the rate card: its name and its spread (the standard "
+        "deviation of its rate). Outcomes not listed keep their expected rate (no spread).",
     )
     correlation: float = field(
         0.5,
