@@ -1,7 +1,9 @@
 """A changed input through the form, at the defaults (measured, not asserted): the time from a
-number box's new value to the new summary on screen (target: under 100 ms), and to the new
-charts (target: under 300 ms). The debounce wait while typing (0.25 s) is left out: the clock
-starts when the recompute does, as after Enter.
+number box's new value to the new summary on screen (target: under 100 ms), to the new chart
+on screen (target: under 300 ms; the form shows one chart at a time, chosen in its *Chart*
+list, and draws that one first) and to every chart redrawn (the rest come in the background).
+The debounce wait while typing (0.25 s) is left out: the clock starts when the recompute does,
+as after Enter.
 
 Each round types one of two cohort sizes, so every round changes the result and redraws."""
 
@@ -12,8 +14,16 @@ from typing import Any
 
 import pytest
 
+from portal_tools.notebook import SERVER_SESSION_VARIABLE
 from portal_tools.registry import get
 from portal_tools.ui.form import CalculatorApp
+
+
+@pytest.fixture(autouse=True)
+def _in_a_live_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in JupyterLab (a kernel started by a Jupyter server): full-colour, quickly
+    compressed charts, not the static site's palette images."""
+    monkeypatch.setenv(SERVER_SESSION_VARIABLE, "benchmark")
 
 
 class Later:
@@ -45,20 +55,20 @@ def _typing(name: str) -> tuple[CalculatorApp, Later, Callable[[], None]]:
 
 
 def _shown(app: CalculatorApp, part: str) -> str:
-    """The summary, the first chart or every chart, as HTML."""
+    """The summary, the chart on screen or every chart drawn, as HTML."""
     if part == "summary":
         return str(app.output.summary.value)
-    boxes = app.output.figures.children
-    return str(boxes[0].value) if part == "first_chart" else app.output.charts
+    return app.output.charts if part == "chart_on_screen" else "\n".join(app.output.drawn)
 
 
-@pytest.mark.parametrize("part", ["summary", "first_chart", "charts"])
+@pytest.mark.parametrize("part", ["summary", "chart_on_screen", "every_chart"])
 @pytest.mark.parametrize("name", ["payment", "transaction_costs"])
 def test_form_change_to_new(benchmark: Any, name: str, part: str) -> None:
-    """From a new cohort size to the new summary, to its first chart, or to all its charts
+    """From a new cohort size to the new summary, to the chart on screen, or to all its charts
     (each drawn in a step of its own after the summary)."""
     app, later, type_one = _typing(name)
-    steps = {"summary": 0, "first_chart": 1, "charts": 10**6}[part]  # step 1: figures, chart 1
+    # Step 1 makes the figures and draws the chart on screen; each later step one more chart.
+    steps = {"summary": 0, "chart_on_screen": 1, "every_chart": 10**6}[part]
 
     def change() -> str:
         before = _shown(app, part)

@@ -40,6 +40,14 @@ class Chart:
     figure: Figure
     alt: str
 
+    @property
+    def title(self) -> str:
+        """The chart's title: its figure's overall title, else its first axes' title."""
+        overall = self.figure.get_suptitle()
+        if overall:
+            return overall
+        return next((t for ax in self.figure.axes if (t := ax.get_title())), "")
+
 
 def money_axis(ax: Axes, currency: str = "DKK", axis: str = "y") -> None:
     """Format the y (or x) axis in thousands or millions of the currency."""
@@ -137,22 +145,30 @@ PALETTE_COLOURS = 128
 few colours and their anti-aliased edges."""
 
 
-def png_bytes(fig: Figure, palette: bool = False) -> bytes:
+def png_bytes(fig: Figure, palette: bool = False, quick: bool = False) -> bytes:
     """PNG of ``fig`` with no software or date metadata (reproducible bytes). With ``palette``
     the image is reduced to :data:`PALETTE_COLOURS` colours (median cut, no dithering) and
     compressed harder: about a third of the bytes, for pages that embed many charts, at about
-    30 ms more per chart."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    if not palette:
-        return buffer.getvalue()
+    30 ms more per chart. With ``quick`` (full colour only) it is compressed at zlib level 1
+    instead of 6: about 10 % more bytes, a third of the time (for a live form's redraws).
+
+    The figure is drawn once (``FigureCanvasAgg.draw``, in which the constrained layout runs)
+    and its pixels encoded by Pillow: the same pixels as ``savefig``, which draws the figure
+    twice (a layout pass, then the picture)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    buffer.seek(0)
-    with Image.open(buffer) as image:
-        reduced = image.convert("RGB").quantize(
-            colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-        )
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    width, height = canvas.get_width_height()
+    pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
     out = io.BytesIO()
+    if not palette:
+        image.save(out, format="png", dpi=(fig.dpi, fig.dpi), compress_level=1 if quick else 6)
+        return out.getvalue()
+    reduced = image.convert("RGB").quantize(
+        colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
     reduced.save(out, format="png", optimize=True)
     return out.getvalue()

@@ -143,29 +143,49 @@ def test_the_charts_are_not_drawn_again_for_the_same_result() -> None:
 def test_each_chart_is_shown_when_drawn_and_a_new_change_stops_the_rest() -> None:
     scheduler = FakeScheduler()
     app = CalculatorApp(get("payment"), scheduler=scheduler)
-    boxes = app.output.figures.children
-    old = [b.value for b in boxes]
-    assert len(boxes) == 5 and all("<img" in v for v in old)
+    out = app.output
+    old = list(out.drawn)
+    assert len(old) == 5 and all("<img" in v for v in old) and out.charts == old[0]
+    assert [text for text, _ in out.chart_choice.options][1].startswith("2 of 5: Investor")
+    out.chart_choice.value = 2  # the third chart on screen: it is drawn first
+    assert out.charts == old[2]
     app.controls["per_person_cap_basis"].widget.value = "each_person"
     app.controls["cohort_size"].widget.value = "150"
     app.controls["cohort_size"].widget._handle_custom_msg({"event": "submit"}, [])
-    scheduler.step()  # the first chart
-    assert boxes[0].value != old[0] and [b.value for b in boxes[1:]] == old[1:]
-    scheduler.step()
-    assert boxes[1].value != old[1] and [b.value for b in boxes[2:]] == old[2:]
+    scheduler.step()  # the chart on screen
+    assert out.drawn[2] != old[2] and out.charts == out.drawn[2]
+    assert [out.drawn[i] for i in (0, 1, 3, 4)] == [old[i] for i in (0, 1, 3, 4)]
+    scheduler.step()  # then the first not drawn
+    assert out.drawn[0] != old[0] and out.drawn[1] == old[1]
     app.controls["cohort_size"].widget.value = "151"  # typing again: the rest is not drawn
     assert scheduler.waiting() == [DEBOUNCE]
     scheduler.run()
-    assert [b.value for b in boxes] != old and app.output.figures.children == boxes
+    assert all(new != before for new, before in zip(out.drawn, old, strict=True))
     # Back to the cohort last drawn after an interrupted drawing: every chart is drawn again.
-    drawn = [b.value for b in boxes]
+    drawn = list(out.drawn)
     app.controls["cohort_size"].widget.value = "150"
     app.controls["cohort_size"].widget._handle_custom_msg({"event": "submit"}, [])
     scheduler.step()
-    assert boxes[0].value != drawn[0]
+    assert out.drawn[2] != drawn[2]
     app.controls["cohort_size"].widget.value = "151"
     scheduler.run()
-    assert [b.value for b in boxes] == drawn
+    assert out.drawn == drawn and out.charts == drawn[2]
+
+
+def test_a_chart_chosen_while_drawing_is_drawn_at_once() -> None:
+    scheduler = FakeScheduler()
+    app = CalculatorApp(get("payment"), scheduler=scheduler)
+    out = app.output
+    old = list(out.drawn)
+    app.controls["cohort_size"].widget.value = "150"
+    app.controls["cohort_size"].widget._handle_custom_msg({"event": "submit"}, [])
+    scheduler.step()  # chart 1, on screen
+    out.chart_choice.value = 4  # not drawn yet for this result: drawn now, not after 2, 3
+    assert out.drawn[4] != old[4] and out.charts == out.drawn[4]
+    assert out.drawn[1:4] == old[1:4]
+    scheduler.run()
+    assert all(new != before for new, before in zip(out.drawn, old, strict=True))
+    assert not scheduler.waiting()
 
 
 def test_a_result_with_fewer_charts_drops_the_others() -> None:
@@ -177,9 +197,20 @@ def test_a_result_with_fewer_charts_drops_the_others() -> None:
         return figures if result.summary["total_outcome_payments"] == 5_880_000 else figures[:2]
 
     app = CalculatorApp(payment, charts=fewer)
-    assert len(app.output.figures.children) == 5
+    out = app.output
+    assert len(out.drawn) == 5 and len(out.chart_choice.options) == 5
+    out.chart_choice.value = 4
     app.controls["cohort_size"].widget.value = "100"
-    assert app.problems.value == "" and len(app.output.figures.children) == 2
+    assert app.problems.value == "" and len(out.drawn) == 2
+    assert [v for _, v in out.chart_choice.options] == [0, 1] and out.selected == 1
+    assert out.charts == out.drawn[1] and out.chart_choice.layout.display is None
+
+
+def test_a_single_chart_has_no_chart_list() -> None:
+    app = CalculatorApp(get("present_value"))
+    out = app.output
+    assert len(out.drawn) == 1 and "<img" in out.charts
+    assert out.chart_choice.layout.display == "none"
 
 
 def test_the_downloads_are_built_when_asked_for() -> None:

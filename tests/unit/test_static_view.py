@@ -262,3 +262,28 @@ def test_palette_charts_are_smaller_deterministic_and_keep_their_size() -> None:
     with Image.open(io.BytesIO(full)) as a, Image.open(io.BytesIO(reduced)) as b:
         assert a.size == b.size and b.mode == "P"
         assert len(b.getcolors(maxcolors=256) or []) <= PALETTE_COLOURS
+
+
+@pytest.mark.parametrize("name", ["payment", "transaction_costs", "risk"])
+def test_chart_pixels_are_those_matplotlib_saves(name: str) -> None:
+    """png_bytes draws each figure once; its pixels are those of matplotlib's own savefig (which
+    draws twice), for every chart of the default example."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from portal_tools.charts import png_bytes
+
+    calc = get(name)
+    result = calc.run(None)
+    for mine, theirs in zip(calc.charts(result), calc.charts(result), strict=True):
+        saved = io.BytesIO()
+        theirs.figure.savefig(saved, format="png")  # a figure of its own: no layout shared
+        for quick in (False, True):
+            with (
+                Image.open(saved) as a,
+                Image.open(io.BytesIO(png_bytes(mine.figure, quick=quick))) as b,
+            ):
+                assert a.size == b.size
+                assert np.array_equal(np.asarray(a.convert("RGBA")), np.asarray(b.convert("RGBA")))

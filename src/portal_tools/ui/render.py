@@ -157,12 +157,12 @@ def stale_html(rendered: str) -> str:
 def charts_html(charts: Sequence[Chart], palette: bool | None = None) -> str:
     """Each chart as an embedded PNG figure with its alternative text; as palette PNGs (a third
     of the bytes, :func:`~portal_tools.charts.png_bytes`) on the static site, where a page
-    embeds them all, full colour in a live form, where each redraw counts (``palette``
-    ``None``: decided by :func:`portal_tools.notebook.building`)."""
+    embeds them all, full colour and quickly compressed in a live form, where each redraw
+    counts (``palette`` ``None``: decided by :func:`portal_tools.notebook.building`)."""
     reduced = building() if palette is None else palette
     parts = []
     for chart in charts:
-        uri = _data_uri(png_bytes(chart.figure, palette=reduced), "image/png")
+        uri = _data_uri(png_bytes(chart.figure, palette=reduced, quick=not reduced), "image/png")
         parts.append(
             f"<figure><img src='{uri}' alt='{html.escape(chart.alt)}' "
             "style='max-width:100%;height:auto'/></figure>"

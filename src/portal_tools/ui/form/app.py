@@ -7,6 +7,8 @@ import asyncio
 import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
 import ipywidgets as W
@@ -24,7 +26,7 @@ from portal_tools.scenario import (
 )
 from portal_tools.tables import table_html
 from portal_tools.ui.form.build import build_fields, field_rows, help_html
-from portal_tools.ui.form.controls import LABEL_WIDTH, WIDE, Control, NumberFormat
+from portal_tools.ui.form.controls import LABEL_WIDTH, WIDE, WIDER, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
 from portal_tools.ui.render import (
     charts_html,
@@ -74,15 +76,40 @@ def tables_part(result: Result) -> str:
     )
 
 
+@dataclass
+class _Pending:
+    """The charts of result ``key`` being drawn, and the indices of those not drawn yet."""
+
+    key: str
+    figures: list[Chart]
+    left: list[int] = dataclass_field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.left = list(range(len(self.figures)))
+
+
 class ResultArea:
     """Where a result is shown, in parts redrawn separately: the summary (with the notes and
-    the problems' *out of date* mark), the charts (one box each, so that each is shown as soon
-    as it is drawn), the tables and the downloads, which are built when the reader asks for them
-    (*Prepare downloads*). ``value`` is all of it as HTML."""
+    the problems' *out of date* mark), the charts, the tables and the downloads, which are built
+    when the reader asks for them (*Prepare downloads*). ``value`` is all of it as HTML.
+
+    The charts are shown one at a time, chosen in a *Chart* list (hidden for a single chart), so
+    that a change redraws the chart on screen first and the others after it; each drawn chart is
+    kept (``drawn``) until its new version replaces it."""
 
     def __init__(self) -> None:
         self.summary = W.HTML("")
-        self.figures = W.VBox(layout=W.Layout(width="100%"))
+        self.chart_choice = W.Dropdown(
+            options=[],
+            description="Chart",
+            tooltip="Which chart to show",
+            layout=W.Layout(width=WIDER, display="none"),
+            style={"description_width": "auto"},
+        )
+        self.chart = W.HTML("", layout=W.Layout(width="100%"))
+        self.figures = W.VBox([self.chart_choice, self.chart], layout=W.Layout(width="100%"))
+        self.drawn: list[str] = []
+        self.chart_choice.observe(lambda _c: self._show_choice(), names="value")
         self.tables = W.HTML("")
         self.downloads = W.HTML("")
         self.prepare = W.Button(
@@ -98,8 +125,13 @@ class ResultArea:
 
     @property
     def charts(self) -> str:
-        """The charts shown, as one HTML text."""
-        return "\n".join(box.value for box in self.figures.children)
+        """The chart on screen, as HTML."""
+        return str(self.chart.value)
+
+    @property
+    def selected(self) -> int:
+        """The index of the chart on screen (0 when there is none)."""
+        return int(self.chart_choice.value or 0)
 
     @property
     def value(self) -> str:
@@ -107,18 +139,34 @@ class ResultArea:
         parts = (self.summary.value, self.charts, self.tables.value, self.downloads.value)
         return "\n".join(p for p in parts if p)
 
-    def show_chart(self, index: int, rendered: str) -> None:
-        """Show ``rendered`` as chart ``index`` (in its box, or a new box after the others)."""
-        boxes = self.figures.children
-        if index < len(boxes):
-            boxes[index].value = rendered
-        else:
-            self.figures.children = (*boxes, W.HTML(rendered))
+    def set_titles(self, titles: Sequence[str]) -> None:
+        """Offer the charts ``titles`` in the *Chart* list (numbered), keeping the chart on
+        screen where it still exists; drawn charts after the last are dropped."""
+        keep = min(self.selected, len(titles) - 1) if titles else 0
+        del self.drawn[len(titles) :]
+        options = [(f"{i + 1} of {len(titles)}: {t or 'Chart'}", i) for i, t in enumerate(titles)]
+        if list(self.chart_choice.options) != options:
+            self.chart_choice.options = options
+            self.chart_choice.value = keep if options else None
+        self.chart_choice.layout.display = None if len(titles) > 1 else "none"
+        self._show_choice()
 
-    def keep_charts(self, count: int) -> None:
-        """Drop the boxes of charts after the first ``count`` (a result with fewer charts)."""
-        if len(self.figures.children) > count:
-            self.figures.children = self.figures.children[:count]
+    def show_chart(self, index: int, rendered: str) -> None:
+        """Keep ``rendered`` as chart ``index`` and show it if it is the one chosen."""
+        self.drawn += [""] * (index + 1 - len(self.drawn))
+        self.drawn[index] = rendered
+        if index == self.selected:
+            self.chart.value = rendered
+
+    def clear_charts(self) -> None:
+        """Drop every chart (they were folded into the out-of-date summary)."""
+        self.drawn = []
+        self.chart.value = ""
+        self.chart_choice.layout.display = "none"
+
+    def _show_choice(self) -> None:
+        index = self.selected
+        self.chart.value = self.drawn[index] if index < len(self.drawn) else ""
 
 
 class CalculatorApp:
@@ -198,6 +246,8 @@ class CalculatorApp:
         self.result: Result | None = None
         self.stale = False
         self._chart_key: str | None = None
+        self._pending: _Pending | None = None
+        self.output.chart_choice.observe(self._on_chart_choice, names="value")
         self._cancel: Callable[[], None] = _nothing
         self.progress = W.FloatProgress(
             value=0.0,
@@ -247,7 +297,8 @@ class CalculatorApp:
         if out.value and not self.stale:
             out.summary.value = stale_html(out.value)
             out.tables.value = out.downloads.value = ""
-            out.figures.children = ()
+            out.clear_charts()
+            self._pending = None
             out.prepare.layout.display = "none"
         self.stale = True
 
@@ -311,9 +362,9 @@ class CalculatorApp:
             step()
 
     def _draw_charts(self, result: Result, later: bool) -> None:
-        """Draw the charts of ``result`` one by one, unless they are those already shown (same
-        result). Each step is the only call waiting in the scheduler, so any change (which
-        cancels it) stops the drawing."""
+        """Draw the charts of ``result`` one by one, the chart on screen first, unless they are
+        those already shown (same result). Each step is the only call waiting in the scheduler,
+        so any change (which cancels it) stops the drawing."""
         key = result.to_json()
         if key == self._chart_key:
             return
@@ -323,24 +374,42 @@ class CalculatorApp:
             self._mark_stale(failure_html(exc))
             return
         self._chart_key = None  # until every chart of this result is shown
-        self._draw_chart(result, figures, 0, key, later)
+        self._pending = _Pending(key, figures)
+        self.output.set_titles([chart.title for chart in figures])
+        self._draw_next(later)
 
-    def _draw_chart(
-        self, result: Result, figures: list[Chart], index: int, key: str, later: bool
-    ) -> None:
-        """Draw chart ``index`` of ``figures`` and go on with the next (``key`` names the
-        result whose charts are then all shown)."""
-        if index == len(figures):
-            self.output.keep_charts(len(figures))
-            self._chart_key = key
-            return
+    def _draw_one(self, index: int) -> bool:
+        """Draw chart ``index`` of the pending result and show it; False if drawing failed
+        (the failure is then shown)."""
+        pending = self._pending
+        assert pending is not None
         try:
-            rendered = charts_html([figures[index]])
+            rendered = charts_html([pending.figures[index]])
         except Exception as exc:  # a defect of the charts: shown, never raised at the reader
             self._mark_stale(failure_html(exc))
-            return
+            return False
+        pending.left.remove(index)
         self.output.show_chart(index, rendered)
-        self._then(later, lambda: self._draw_chart(result, figures, index + 1, key, later))
+        return True
+
+    def _draw_next(self, later: bool) -> None:
+        """Draw the next chart of the pending result (the one on screen if it is not drawn yet,
+        else the first not drawn) and go on, or note that every chart is shown."""
+        pending = self._pending
+        if pending is None:
+            return
+        if not pending.left:
+            self._chart_key, self._pending = pending.key, None
+            return
+        chosen = self.output.selected
+        if self._draw_one(chosen if chosen in pending.left else pending.left[0]):
+            self._then(later, lambda: self._draw_next(later))
+
+    def _on_chart_choice(self, _change: dict[str, Any]) -> None:
+        """A chart chosen while the charts are being drawn is drawn at once."""
+        pending = self._pending
+        if pending is not None and self.output.selected in pending.left:
+            self._draw_one(self.output.selected)
 
     def prepare_downloads(self) -> None:
         """Build the current result's downloads (CSV, Excel, JSON) and show their links."""
