@@ -26,7 +26,7 @@ from portal_tools.scenario import (
 )
 from portal_tools.tables import table_html
 from portal_tools.ui.form.build import build_fields, field_rows, help_html
-from portal_tools.ui.form.controls import LABEL_WIDTH, WIDE, WIDER, Control, NumberFormat
+from portal_tools.ui.form.controls import FULL, LABEL_WIDTH, WIDE, WIDER, Control, NumberFormat
 from portal_tools.ui.numbers import CONVENTIONS, Convention
 from portal_tools.ui.render import (
     charts_html,
@@ -106,7 +106,7 @@ class ResultArea:
             layout=W.Layout(width=WIDER, display="none"),
             style={"description_width": "auto"},
         )
-        self.chart = W.HTML("", layout=W.Layout(width="100%"))
+        self.chart = W.HTML("", layout=W.Layout(width=FULL))
         self.figures = W.VBox([self.chart_choice, self.chart], layout=W.Layout(width="100%"))
         self.drawn: list[str] = []
         self.chart_choice.observe(lambda _c: self._show_choice(), names="value")

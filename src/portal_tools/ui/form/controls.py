@@ -32,6 +32,8 @@ WIDE = "min(100% - 4px, 30em)"
 side) on a phone, so that no box sticks out of the form."""
 WIDER = "min(100% - 4px, 60em)"
 """Width of a box for lists of amounts and long texts."""
+FULL = "calc(100% - 4px)"
+"""Width of a widget that fills the form (a chart): the form's width less the widget margins."""
 
 Callback = Callable[[], None]
 """What a control calls when the reader changes its value."""
