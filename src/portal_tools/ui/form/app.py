@@ -7,8 +7,7 @@ import asyncio
 import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import ipywidgets as W
@@ -82,7 +81,7 @@ class _Pending:
 
     key: str
     figures: list[Chart]
-    left: list[int] = dataclass_field(default_factory=list)
+    left: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.left = list(range(len(self.figures)))
